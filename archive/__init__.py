@@ -1,0 +1,1 @@
+"""The archive core: library folder, entities, file store, filing, fixity. Never imports Qt."""

@@ -1,0 +1,250 @@
+"""Building a framework tree from a plain description, and reading it back.
+
+Workbook importers and the sample framework both describe a tree as ``IndicatorSpec`` objects and
+hand it to ``create_framework``; the database side lives only here.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from archive.models import (
+    ROLE_LEAD,
+    ROLE_RESPONSIBLE,
+    Assignment,
+    Framework,
+    Indicator,
+    Requirement,
+    Unit,
+)
+from archive.requirement_text import RequirementSpec, parse_requirements
+
+LEVEL_NAMES = ("版块", "测评项目", "测评内容", "测评标准")
+SAMPLE_PATH = Path(__file__).resolve().parent.parent / "resources" / "sample_framework.json"
+
+_UNIT_SPLIT = re.compile(r"[、，,；;/／\n\r]+")
+
+
+def split_units(text: str | None) -> list[str]:
+    """"区委宣传部、区文明办 ; 团区委" → three names, stray spaces gone, order kept, no repeats."""
+    if not text:
+        return []
+    names: list[str] = []
+    for part in _UNIT_SPLIT.split(str(text)):
+        name = re.sub(r"\s+", "", part).strip("。.：:")
+        if name and name not in names:
+            names.append(name)
+    return names
+
+
+@dataclass
+class IndicatorSpec:
+    title: str
+    code: str = ""
+    level_name: str = ""
+    score: float | None = None
+    method: str = ""
+    requirement_text: str = ""
+    lead_units: list[str] = field(default_factory=list)
+    units: list[str] = field(default_factory=list)
+    requirements: list[RequirementSpec] | None = None  # None: parse requirement_text
+    seq: int | None = None
+    children: list[IndicatorSpec] = field(default_factory=list)
+
+
+def assign_codes(roots: list[IndicatorSpec]) -> None:
+    """Give every node without a code one derived from its position ("2.3.1")."""
+
+    def walk(nodes: list[IndicatorSpec], prefix: str) -> None:
+        for i, node in enumerate(nodes, start=1):
+            if not node.code:
+                node.code = f"{prefix}{i}"
+            walk(node.children, f"{node.code}.")
+
+    walk(roots, "")
+
+
+def get_or_create_unit(session: Session, name: str, cache: dict[str, Unit]) -> Unit:
+    unit = cache.get(name)
+    if unit is None:
+        unit = session.scalar(select(Unit).where(Unit.name == name))
+        if unit is None:
+            unit = Unit(name=name)
+            session.add(unit)
+        cache[name] = unit
+    return unit
+
+
+def create_framework(
+    session: Session, name: str, roots: list[IndicatorSpec], version: str = "", source: str = ""
+) -> Framework:
+    """Insert a whole tree; leaves become standards, numbered 1…n in order when unnumbered."""
+    assign_codes(roots)
+    framework = Framework(name=name, version=version, source_path=source)
+    session.add(framework)
+    session.flush()
+    units: dict[str, Unit] = {}
+    position = 0
+    seq = 0
+
+    def add(node: IndicatorSpec, parent: Indicator | None, depth: int) -> None:
+        nonlocal position, seq
+        position += 1
+        leaf = not node.children
+        level_name = node.level_name or (
+            LEVEL_NAMES[-1] if leaf else LEVEL_NAMES[min(depth, len(LEVEL_NAMES) - 2)]
+        )
+        if leaf:
+            seq += 1
+        ind = Indicator(
+            framework_id=framework.id,
+            parent_id=parent.id if parent else None,
+            code=node.code,
+            title=node.title,
+            level=depth,
+            level_name=level_name,
+            seq=(node.seq if node.seq is not None else seq) if leaf else node.seq,
+            score=node.score,
+            method=node.method,
+            requirement_text=node.requirement_text,
+            position=position,
+            is_standard=leaf,
+        )
+        session.add(ind)
+        session.flush()
+        reqs = (
+            node.requirements
+            if node.requirements is not None
+            else parse_requirements(node.requirement_text)
+        )
+        for i, r in enumerate(reqs):
+            session.add(
+                Requirement(
+                    indicator_id=ind.id, label=r.label, kind=r.kind, min_count=r.min_count,
+                    position=i,
+                )
+            )
+        seen: set[tuple[str, str]] = set()
+        for role, names in ((ROLE_LEAD, node.lead_units), (ROLE_RESPONSIBLE, node.units)):
+            for uname in names:
+                if (uname, role) in seen or (role == ROLE_RESPONSIBLE and uname in node.lead_units):
+                    continue
+                seen.add((uname, role))
+                unit = get_or_create_unit(session, uname, units)
+                session.flush()
+                session.add(Assignment(indicator_id=ind.id, unit_id=unit.id, role=role))
+        for child in node.children:
+            add(child, ind, depth + 1)
+
+    for root in roots:
+        add(root, None, 0)
+    session.flush()
+    return framework
+
+
+def load_sample_specs() -> tuple[str, str, list[IndicatorSpec], dict[str, list[str]]]:
+    data = json.loads(SAMPLE_PATH.read_text("utf-8"))
+    roots: list[IndicatorSpec] = []
+    for block in data["blocks"]:
+        b = IndicatorSpec(title=block["title"], score=block.get("score"), level_name="版块")
+        for item in block["items"]:
+            it = IndicatorSpec(title=item["title"], level_name="测评项目")
+            for content in item["contents"]:
+                lead = split_units(content.get("lead"))
+                units = split_units(content.get("units"))
+                c = IndicatorSpec(title=content["title"], level_name="测评内容")
+                for std in content["standards"]:
+                    c.children.append(
+                        IndicatorSpec(
+                            title=std["text"], level_name="测评标准", score=std.get("score"),
+                            method=std.get("method", ""), requirement_text=std.get("req", ""),
+                            lead_units=lead, units=units,
+                        )
+                    )
+                it.children.append(c)
+            b.children.append(it)
+        roots.append(b)
+    return data["name"], data.get("version", ""), roots, data.get("contacts", {})
+
+
+def create_sample_framework(session: Session) -> Framework:
+    name, version, roots, contacts = load_sample_specs()
+    framework = create_framework(session, name, roots, version=version, source="sample")
+    for uname, (contact, phone) in contacts.items():
+        unit = session.scalar(select(Unit).where(Unit.name == uname))
+        if unit is not None:
+            unit.contact, unit.phone = contact, phone
+    return framework
+
+
+def current_framework(session: Session) -> Framework | None:
+    """The framework evidence is filed against: the newest one."""
+    return session.scalar(select(Framework).order_by(Framework.id.desc()).limit(1))
+
+
+def standards_overview(session: Session, framework_id: int | None = None) -> list[dict[str, Any]]:
+    """Every standard with code, title, ancestors' titles, score, method, units, requirements."""
+    fw_id = framework_id
+    if fw_id is None:
+        fw = current_framework(session)
+        if fw is None:
+            return []
+        fw_id = fw.id
+    rows = session.execute(
+        select(Indicator.id, Indicator.parent_id, Indicator.code, Indicator.title,
+               Indicator.score, Indicator.method, Indicator.is_standard, Indicator.seq,
+               Indicator.level_name)
+        .where(Indicator.framework_id == fw_id)
+        .order_by(Indicator.position)
+    ).all()
+    by_id = {r.id: r for r in rows}
+    units: dict[int, dict[str, list[str]]] = {}
+    for ind_id, uname, role in session.execute(
+        select(Assignment.indicator_id, Unit.name, Assignment.role)
+        .join(Unit, Unit.id == Assignment.unit_id)
+        .join(Indicator, Indicator.id == Assignment.indicator_id)
+        .where(Indicator.framework_id == fw_id)
+        .order_by(Assignment.id)
+    ):
+        units.setdefault(ind_id, {}).setdefault(role, []).append(uname)
+    reqs: dict[int, list[dict[str, Any]]] = {}
+    for ind_id, label, kind, min_count in session.execute(
+        select(Requirement.indicator_id, Requirement.label, Requirement.kind,
+               Requirement.min_count)
+        .join(Indicator, Indicator.id == Requirement.indicator_id)
+        .where(Indicator.framework_id == fw_id)
+        .order_by(Requirement.indicator_id, Requirement.position)
+    ):
+        reqs.setdefault(ind_id, []).append({"label": label, "kind": kind, "min_count": min_count})
+    out: list[dict[str, Any]] = []
+    for r in rows:
+        if not r.is_standard:
+            continue
+        path: list[str] = []
+        parent = by_id.get(r.parent_id) if r.parent_id else None
+        while parent is not None:
+            path.insert(0, parent.title)
+            parent = by_id.get(parent.parent_id) if parent.parent_id else None
+        roles = units.get(r.id, {})
+        lead = roles.get(ROLE_LEAD, [])
+        out.append({
+            "id": r.id,
+            "code": r.code,
+            "seq": r.seq,
+            "title": r.title,
+            "path": path,
+            "score": r.score,
+            "method": r.method,
+            "lead_unit": "、".join(lead),
+            "units": lead + [u for role, names in roles.items() if role != ROLE_LEAD
+                             for u in names],
+            "requirements": reqs.get(r.id, []),
+        })
+    return out

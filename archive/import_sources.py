@@ -1,0 +1,161 @@
+"""What an import reads: files, folder trees and .zip archives, flattened into ``SourceItem``s.
+
+Every input file becomes exactly one item, either readable or carrying the reason it is refused,
+so the import can account for each of them.
+"""
+
+from __future__ import annotations
+
+import os
+import posixpath
+import zipfile
+from collections.abc import Callable, Iterator
+from contextlib import ExitStack
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import BinaryIO
+
+# Files Windows, macOS and Office leave beside real documents.
+JUNK_NAMES = {"thumbs.db", "desktop.ini", ".ds_store", "ehthumbs.db"}
+
+
+@dataclass
+class SourceItem:
+    source_path: str  # as shown to the user: relative to the folder given, "/" separated
+    name: str
+    folders: tuple[str, ...]  # folder names from the top (for mapping to standards and units)
+    size: int = 0
+    opener: Callable[[], BinaryIO] | None = None
+    refused: str = ""  # the reason, when the item cannot be imported
+    origin: str = ""  # the real path on disk (or the zip's), for messages
+
+
+@dataclass
+class SourceList:
+    items: list[SourceItem] = field(default_factory=list)
+    _stack: ExitStack = field(default_factory=ExitStack)
+
+    def close(self) -> None:
+        self._stack.close()
+
+
+def junk_reason(name: str) -> str:
+    lower = name.lower()
+    if lower in JUNK_NAMES:
+        return "系统生成的缩略图/配置文件，不是资料"
+    if name.startswith("~$"):
+        return "Office 临时文件（文档正在编辑时产生），不是资料"
+    return ""
+
+
+def decode_zip_name(info: zipfile.ZipInfo) -> str:
+    """Entry names from Windows' zip tools are GBK without the UTF-8 flag; Python read cp437."""
+    if info.flag_bits & 0x800:
+        return info.filename
+    try:
+        raw = info.filename.encode("cp437")
+    except UnicodeEncodeError:
+        return info.filename
+    for encoding in ("utf-8", "gb18030"):
+        try:
+            return raw.decode(encoding)
+        except UnicodeDecodeError:
+            continue
+    return info.filename
+
+
+def unsafe_zip_name(name: str) -> bool:
+    """True when an entry would land outside the folder it is unpacked into."""
+    norm = name.replace("\\", "/")
+    if norm.startswith("/") or (len(norm) > 1 and norm[1] == ":"):
+        return True
+    return ".." in norm.split("/")
+
+
+def _file_opener(path: Path) -> Callable[[], BinaryIO]:
+    return lambda: open(path, "rb")  # noqa: SIM115 - the importer closes it
+
+
+def _zip_items(
+    zip_path: Path, display: str, folders: tuple[str, ...], stack: ExitStack
+) -> Iterator[SourceItem]:
+    try:
+        zf = stack.enter_context(zipfile.ZipFile(zip_path))
+        infos = zf.infolist()
+    except (zipfile.BadZipFile, OSError, EOFError) as exc:
+        yield SourceItem(display, zip_path.name, folders, refused=f"压缩包无法打开：{exc}",
+                         origin=str(zip_path))
+        return
+    zip_folders = (*folders, Path(zip_path.name).stem)
+    for info in infos:
+        if info.is_dir():
+            continue
+        name = decode_zip_name(info)
+        entry_display = f"{display}/{name}"
+        if unsafe_zip_name(name):
+            yield SourceItem(entry_display, posixpath.basename(name), zip_folders,
+                             refused="压缩包条目的路径指向包外（../ 或绝对路径），已拒绝",
+                             origin=str(zip_path))
+            continue
+        parts = [p for p in name.replace("\\", "/").split("/") if p and p != "."]
+        base = parts[-1]
+        if parts[0] == "__MACOSX":
+            yield SourceItem(entry_display, base, zip_folders,
+                             refused="macOS 压缩时附带的资源文件，不是资料", origin=str(zip_path))
+            continue
+        item = SourceItem(entry_display, base, (*zip_folders, *parts[:-1]), size=info.file_size,
+                          origin=str(zip_path))
+        if info.flag_bits & 0x1:
+            item.refused = "压缩包条目已加密，无法读取。请解压后再导入"
+        elif reason := junk_reason(base):
+            item.refused = reason
+        else:
+            item.opener = lambda info=info: zf.open(info)  # type: ignore[misc]
+        yield item
+
+
+def _file_item(path: Path, display: str, folders: tuple[str, ...],
+               stack: ExitStack) -> Iterator[SourceItem]:
+    if path.suffix.lower() == ".zip":
+        yield from _zip_items(path, display, folders, stack)
+        return
+    item = SourceItem(display, path.name, folders, origin=str(path))
+    if reason := junk_reason(path.name):
+        item.refused = reason
+    else:
+        try:
+            item.size = path.stat().st_size
+            item.opener = _file_opener(path)
+        except OSError as exc:
+            item.refused = f"无法读取：{exc.strerror or exc}"
+    yield item
+
+
+def collect(paths: list[Path]) -> SourceList:
+    """Flatten the given files, folders and zips (zips found inside folders too)."""
+    out = SourceList()
+    for given in paths:
+        given = Path(given)
+        if given.is_dir():
+            root_name = given.resolve().name
+
+            def unreadable(exc: OSError, given: Path = given) -> None:
+                where = Path(exc.filename or given)
+                rel = where.relative_to(given).as_posix() if where != given else given.name
+                out.items.append(SourceItem(rel, where.name, (), origin=str(where),
+                                            refused=f"文件夹无法读取：{exc.strerror or exc}"))
+
+            for dirpath, dirnames, filenames in os.walk(given, onerror=unreadable):
+                dirnames.sort()
+                rel_dir = Path(dirpath).relative_to(given)
+                rel_parts = tuple(p for p in rel_dir.parts if p != ".")
+                for fname in sorted(filenames):
+                    display = "/".join((*rel_parts, fname))
+                    out.items.extend(_file_item(Path(dirpath) / fname, display,
+                                                (root_name, *rel_parts), out._stack))
+        elif given.exists():
+            out.items.extend(_file_item(given, given.name, (), out._stack))
+        else:
+            out.items.append(SourceItem(str(given), given.name, (),
+                                        refused="找不到该文件或文件夹", origin=str(given)))
+    return out
