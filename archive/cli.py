@@ -55,6 +55,18 @@ class CommandContext:
         sys.stderr.flush()
 
 
+def subgroup(sub: argparse._SubParsersAction, name: str, help: str) -> argparse._SubParsersAction:
+    """The subcommand group ``name`` ("framework", "units", …), created on first use, so that
+    several packages can add commands to one group (``framework show`` from the archive,
+    ``framework export`` from the exporters)."""
+    groups: dict[str, argparse._SubParsersAction] = sub.__dict__.setdefault("_civ_groups", {})
+    if name not in groups:
+        parser = sub.add_parser(name, help=help)
+        groups[name] = parser.add_subparsers(dest=f"{name}_cmd", required=True,
+                                             metavar="COMMAND")
+    return groups[name]
+
+
 def common_parser() -> argparse.ArgumentParser:
     common = argparse.ArgumentParser(add_help=False)
     common.add_argument("--json", action="store_true", help="以 JSON 输出，供脚本使用")

@@ -9,7 +9,7 @@ from typing import Any
 
 from archive import documents as docs
 from archive import trash
-from archive.cli import CommandContext, table
+from archive.cli import CommandContext, subgroup, table
 from archive.documents import list_documents, parse_date
 from archive.fixity import verify_library
 from archive.frameworks import create_sample_framework, current_framework, standards_overview
@@ -211,17 +211,15 @@ def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -
     p.add_argument("--db", help="数据库地址，例如 postgresql+psycopg://user:pw@host/db")
     p.set_defaults(handler=cmd_init)
 
-    fw = sub.add_parser("framework", help="测评体系").add_subparsers(dest="fw_cmd", required=True)
+    fw = subgroup(sub, "framework", "测评体系")
     p = fw.add_parser("show", parents=[common], help="列出全部测评标准")
     p.set_defaults(handler=cmd_framework_show)
 
-    units = sub.add_parser("units", help="责任单位").add_subparsers(dest="units_cmd",
-                                                                 required=True)
+    units = subgroup(sub, "units", "责任单位")
     p = units.add_parser("list", parents=[common], help="列出单位")
     p.set_defaults(handler=cmd_units_list)
 
-    periods = sub.add_parser("periods", help="台账年度").add_subparsers(dest="periods_cmd",
-                                                                     required=True)
+    periods = subgroup(sub, "periods", "台账年度")
     p = periods.add_parser("list", parents=[common], help="列出年度")
     p.set_defaults(handler=cmd_periods_list)
     p = periods.add_parser("add", parents=[common], help="添加年度")
@@ -237,7 +235,7 @@ def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -
     p.add_argument("--unit", help="资料所属单位")
     p.set_defaults(handler=cmd_import)
 
-    d = sub.add_parser("documents", help="文件记录").add_subparsers(dest="doc_cmd", required=True)
+    d = subgroup(sub, "documents", "文件记录")
     p = d.add_parser("list", parents=[common], help="列出文件记录")
     p.add_argument("--period")
     p.add_argument("--standard", help="测评标准或上级指标的编号（含其下级）")
@@ -259,7 +257,7 @@ def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -
     p.add_argument("ids", type=int, nargs="+")
     p.set_defaults(handler=cmd_documents_restore)
 
-    t = sub.add_parser("trash", help="回收站").add_subparsers(dest="trash_cmd", required=True)
+    t = subgroup(sub, "trash", "回收站")
     p = t.add_parser("list", parents=[common])
     p.set_defaults(handler=cmd_trash_list)
     p = t.add_parser("empty", parents=[common], help="彻底删除回收站中的记录")
