@@ -10,12 +10,14 @@ import sys
 
 # Each package registers its own subcommands; a package that is not there yet is skipped.
 COMMAND_MODULES = (
-    "archive.commands",
-    "archive.framework_commands",
-    "indexing.commands",
-    "exporters.check_commands",
-    "exporters.commands",
-    "gui.commands",
+    "archive.commands",  # init, periods, import, documents, trash, verify, backup
+    "archive.framework_commands",  # framework import, units import
+    "archive.demo_commands",  # demo
+    "indexing.commands",  # index, search
+    "exporters.framework_commands",  # framework export, units export
+    "exporters.check_commands",  # check
+    "exporters.commands",  # export, verify-package
+    "gui.commands",  # gui --screenshot
 )
 
 

@@ -1,0 +1,1 @@
+"""Everything CivLedger writes for people: workbooks, reports, evaluator packages."""

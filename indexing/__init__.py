@@ -1,0 +1,1 @@
+"""Text extraction and the Chinese full-text index (a cache rebuilt from the database)."""
