@@ -59,7 +59,7 @@ def cmd_units_list(args: argparse.Namespace, ctx: CommandContext) -> int:
 
     with ctx.library().session() as s:
         counts = dict(s.execute(select(Assignment.unit_id, func.count()).group_by(
-            Assignment.unit_id)).tuples().all())
+            Assignment.unit_id)).all())
         units = [{"name": u.name, "short_name": u.short_name, "contact": u.contact,
                   "phone": u.phone, "standards": counts.get(u.id, 0)}
                  for u in s.scalars(select(Unit).order_by(Unit.id))]

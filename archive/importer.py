@@ -166,9 +166,9 @@ def import_paths(
     index = 0
     try:
         for index, item in enumerate(items):
+            progress(ProgressEvent(index, total, item.source_path))
             if cancel is not None:
                 cancel.raise_if_cancelled()
-            progress(ProgressEvent(index, total, item.source_path))
             if item.refused:
                 result.refused.append({"source_path": item.source_path, "reason": item.refused})
                 continue
@@ -229,9 +229,7 @@ def _flush(lib: Library, ctx: _Context, batch: list[_Pending], result: ImportRes
     actor = current_actor()
     with lib.session() as s:
         file_ids = dict(
-            s.execute(select(File.sha256, File.id).where(File.sha256.in_(list(unique))))
-            .tuples()
-            .all()
+            s.execute(select(File.sha256, File.id).where(File.sha256.in_(list(unique)))).all()
         )
         new_files = [
             {"sha256": sha, "size": st.size, "original_name": p.item.name, "ext": st.ext,

@@ -98,6 +98,8 @@ class Library:
         schema.upgrade(url, where=str(root))
         (root / MARKER).write_text(json.dumps(marker, ensure_ascii=False, indent=2), "utf-8")
         lib = cls(root, url, make_engine(url))
+        with lib.engine.connect():
+            pass  # the first connection switches the new database to WAL, which persists
         lib.store.ensure()
         return lib
 
