@@ -55,6 +55,7 @@ class FileStore:
     def __init__(self, root: Path) -> None:
         self.root = root
         self.tmp_dir = root / ".tmp"
+        self._made_dirs: set[Path] = set()
 
     def ensure(self) -> None:
         self.tmp_dir.mkdir(parents=True, exist_ok=True)
@@ -65,6 +66,14 @@ class FileStore:
 
     def exists(self, sha256: str, ext: str) -> bool:
         return self.path_for(sha256, ext).exists()
+
+    def prepare_dir(self, sha256: str, ext: str) -> None:
+        """Create the fan-out folder of a future file (done while staging, in the worker
+        threads: folder creation is the slowest step of filing many small files)."""
+        parent = self.path_for(sha256, ext).parent
+        if parent not in self._made_dirs:
+            parent.mkdir(parents=True, exist_ok=True)
+            self._made_dirs.add(parent)
 
     def stage_stream(self, stream: BinaryIO, ext: str) -> StagedFile:
         """Copy ``stream`` to a temporary file in the store while hashing it."""
@@ -81,7 +90,9 @@ class FileStore:
         except BaseException:
             tmp.unlink(missing_ok=True)
             raise
-        return StagedFile(tmp, digest.hexdigest(), size, ext)
+        sha = digest.hexdigest()
+        self.prepare_dir(sha, ext)
+        return StagedFile(tmp, sha, size, ext)
 
     def stage_bytes(self, data: bytes, ext: str) -> StagedFile:
         self.ensure()
@@ -92,23 +103,29 @@ class FileStore:
         except BaseException:
             tmp.unlink(missing_ok=True)
             raise
-        return StagedFile(tmp, hashlib.sha256(data).hexdigest(), len(data), ext)
+        sha = hashlib.sha256(data).hexdigest()
+        self.prepare_dir(sha, ext)
+        return StagedFile(tmp, sha, len(data), ext)
 
     def commit(self, staged: list[StagedFile]) -> list[Path]:
-        """Flush staged files to disk and rename them into place; returns the final paths.
-
-        Content already present under its hash is kept and the temporary copy dropped (an
-        earlier, interrupted import may have left it there).
-        """
+        """Flush staged files to disk and rename them into place; returns the final paths."""
         flush_to_disk([s.tmp_path for s in staged])
         final: list[Path] = []
         for s in staged:
             target = self.path_for(s.sha256, s.ext)
-            if target.exists() and target.stat().st_size == s.size:
-                s.tmp_path.unlink(missing_ok=True)
-            else:
+            # Same name, same content: replacing an existing copy (an orphan an interrupted
+            # import left) is harmless and saves a stat per file.
+            self.prepare_dir(s.sha256, s.ext)
+            try:
+                os.replace(s.tmp_path, target)
+            except FileNotFoundError:  # the fan-out folder was removed behind our back
                 target.parent.mkdir(parents=True, exist_ok=True)
                 os.replace(s.tmp_path, target)
+            except PermissionError:
+                # Windows: the existing copy is open in a viewer; it holds the same content.
+                if not (target.exists() and target.stat().st_size == s.size):
+                    raise
+                s.tmp_path.unlink(missing_ok=True)
             final.append(target)
         if staged and hasattr(os, "sync"):
             os.sync()  # the renames themselves

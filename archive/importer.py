@@ -10,11 +10,12 @@ at it are committed, a batch at a time. Text extraction is not done here: new fi
 from __future__ import annotations
 
 import errno
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import insert, select
+from sqlalchemy import func, insert, select, update
 from sqlalchemy.orm import Session
 
 from archive.audit import current_actor
@@ -28,7 +29,9 @@ from archive.models import AuditEntry, Document, DocumentStandard, File, Indicat
 from archive.periods import get_period
 from archive.progress import CancelToken, ProgressCallback, ProgressEvent, no_progress
 
-BATCH = 250
+BATCH = 500
+# Threads that read, hash and stage files; I/O and hashing release the GIL.
+STAGE_THREADS = 2
 
 PHOTO_EXTS = {"jpg", "jpeg", "png", "gif", "bmp", "tif", "tiff", "heic", "webp"}
 VIDEO_EXTS = {"mp4", "avi", "mov", "wmv", "mkv", "flv"}
@@ -155,65 +158,129 @@ def import_paths(
     progress: ProgressCallback = no_progress,
     cancel: CancelToken | None = None,
 ) -> ImportResult:
-    """File everything under ``paths`` into ``period``; see the module docstring."""
+    """File everything under ``paths`` into ``period``; see the module docstring.
+
+    Files are read, hashed and written to the store's staging area by a few threads (file I/O
+    and SHA-256 release the GIL) one batch ahead, while this thread commits the previous batch.
+    """
     result = ImportResult()
     with lib.session() as s:
         ctx = _prepare(s, period, standard, unit, result)
     sources = collect(paths)
     items = sources.items
     total = len(items)
+    windows = [items[i : i + BATCH] for i in range(0, total, BATCH)]
+    accounted: set[int] = set()  # id() of items already in the result
+    outstanding: list[Future[StagedFile | str] | None] = []
     batch: list[_Pending] = []
-    index = 0
-    try:
-        for index, item in enumerate(items):
-            progress(ProgressEvent(index, total, item.source_path))
-            if cancel is not None:
-                cancel.raise_if_cancelled()
-            if item.refused:
-                result.refused.append({"source_path": item.source_path, "reason": item.refused})
-                continue
-            try:
-                staged = _read(item, lib)
-            except OSError as exc:
-                if exc.errno == errno.ENOSPC:
-                    raise
-                result.refused.append({"source_path": item.source_path,
-                                       "reason": f"无法读取：{exc.strerror or exc}"})
-                continue
-            except Exception as exc:  # noqa: BLE001 - a broken zip entry, for example
-                result.refused.append({"source_path": item.source_path,
-                                       "reason": f"无法读取：{exc}"})
-                continue
-            if ctx.standard_ids is not None:
-                std_ids = ctx.standard_ids
-            else:
-                sid = ctx.matcher.match(item.folders)
-                std_ids = [sid] if sid is not None else []
-            unit_id = ctx.unit_id if ctx.unit_id is not None else ctx.units.match(item.folders)
-            batch.append(_Pending(item, staged, std_ids, unit_id))
-            if len(batch) >= BATCH:
+
+    def stage(item: SourceItem) -> StagedFile | str:
+        """The staged content, or the reason the file cannot be read."""
+        try:
+            return _read(item, lib)
+        except OSError as exc:
+            if exc.errno == errno.ENOSPC:
+                raise
+            return f"无法读取：{exc.strerror or exc}"
+        except Exception as exc:  # noqa: BLE001 - a broken zip entry, for example
+            return f"无法读取：{exc}"
+
+    def refuse(item: SourceItem, reason: str) -> None:
+        accounted.add(id(item))
+        result.refused.append({"source_path": item.source_path, "reason": reason})
+
+    done = 0
+    with ThreadPoolExecutor(max_workers=STAGE_THREADS) as pool:
+
+        def submit(window: list[SourceItem]) -> list[Future[StagedFile | str] | None]:
+            return [None if it.refused else pool.submit(stage, it) for it in window]
+
+        try:
+            outstanding = submit(windows[0]) if windows else []
+            for k, window in enumerate(windows):
+                current, batch = outstanding, []
+                for item, future in zip(window, current, strict=True):
+                    progress(ProgressEvent(done, total, item.source_path))
+                    if cancel is not None:
+                        cancel.raise_if_cancelled()
+                    done += 1
+                    if future is None:
+                        refuse(item, item.refused)
+                        continue
+                    outcome = future.result()
+                    if isinstance(outcome, str):
+                        refuse(item, outcome)
+                        continue
+                    batch.append(_Pending(item, outcome, *_targets(ctx, item)))
+                outstanding = submit(windows[k + 1]) if k + 1 < len(windows) else []
                 _flush(lib, ctx, batch, result)
+                accounted.update(id(p.item) for p in batch)
                 batch = []
-        _flush(lib, ctx, batch, result)
-        batch = []
-        progress(ProgressEvent(total, total, "完成"))
-    except (Cancelled, OSError) as exc:
-        lib.store.discard(p.staged for p in batch)
-        if isinstance(exc, Cancelled):
-            result.error = "导入已取消；已导入的文件完好保存，再次导入同一位置会补全其余文件。"
-        elif exc.errno == errno.ENOSPC:
-            result.error = (f"磁盘空间不足（写入资料库 {lib.root} 时）。已导入的文件完好保存；"
-                            "请腾出空间后重新导入，已导入的文件会被识别为重复。")
-        else:
-            result.error = f"写入资料库失败：{exc}"
-        pending_from = index - len(batch)
-        for item in items[pending_from:]:
-            if not any(r["source_path"] == item.source_path for r in result.refused):
-                result.refused.append({"source_path": item.source_path,
-                                       "reason": "未处理：" + result.error})
-    finally:
-        sources.close()
+            progress(ProgressEvent(total, total, "完成"))
+        except (Cancelled, OSError) as exc:
+            _abandon(lib, batch, outstanding + (current if windows else []))
+            result.error = _stop_reason(lib, exc)
+            for item in items:
+                if id(item) not in accounted:
+                    refuse(item, "未处理：" + result.error)
+        finally:
+            sources.close()
     return result
+
+
+def _targets(ctx: _Context, item: SourceItem) -> tuple[list[int], int | None]:
+    """The standards and unit a file goes to: as given, else from its folders' names."""
+    if ctx.standard_ids is not None:
+        std_ids = ctx.standard_ids
+    else:
+        sid = ctx.matcher.match(item.folders)
+        std_ids = [sid] if sid is not None else []
+    unit_id = ctx.unit_id if ctx.unit_id is not None else ctx.units.match(item.folders)
+    return std_ids, unit_id
+
+
+def _abandon(lib: Library, batch: list[_Pending],
+             futures: list[Future[StagedFile | str] | None]) -> None:
+    """Drop staged content that will not be committed (nothing in the store refers to it)."""
+    lib.store.discard(p.staged for p in batch)
+    for future in futures:
+        if future is None or future.cancel():
+            continue
+        try:
+            outcome = future.result()
+        except Exception:  # noqa: BLE001 - already failing; only cleaning up
+            continue
+        if isinstance(outcome, StagedFile):
+            lib.store.discard([outcome])
+
+
+def _stop_reason(lib: Library, exc: BaseException) -> str:
+    if isinstance(exc, Cancelled):
+        return "导入已取消；已导入的文件完好保存，再次导入同一位置会补全其余文件。"
+    if isinstance(exc, OSError) and exc.errno == errno.ENOSPC:
+        return (f"磁盘空间不足（写入资料库 {lib.root} 时）。已导入的文件完好保存；"
+                "请腾出空间后重新导入，已导入的文件会被识别为重复。")
+    return f"写入资料库 {lib.root} 失败：{exc}"
+
+
+def _insert_with_ids(session: Session, entity: type[File] | type[Document],
+                     rows: list[dict[str, Any]]) -> list[int]:
+    """Insert rows and return their ids in order.
+
+    SQLite executes ``INSERT … RETURNING`` row by row when the order must be kept; inside our
+    write transaction no other writer can take ids, so there ids are given explicitly and the
+    rows go in with one ``executemany``. PostgreSQL batches RETURNING well and may have
+    other clerks writing at the same time, so it lets the sequence decide.
+    """
+    if session.get_bind().dialect.name == "sqlite":
+        # Hold the write lock first, so max(id) cannot change under us.
+        session.execute(update(entity).where(entity.id == -1).values(id=-1))
+        start = (session.scalar(select(func.max(entity.id))) or 0) + 1
+        ids = list(range(start, start + len(rows)))
+        session.execute(insert(entity), [dict(r, id=i) for r, i in zip(rows, ids, strict=True)])
+        return ids
+    return list(session.scalars(
+        insert(entity).returning(entity.id, sort_by_parameter_order=True), rows).all())
 
 
 def _flush(lib: Library, ctx: _Context, batch: list[_Pending], result: ImportResult) -> None:
@@ -231,19 +298,18 @@ def _flush(lib: Library, ctx: _Context, batch: list[_Pending], result: ImportRes
         file_ids = dict(
             s.execute(select(File.sha256, File.id).where(File.sha256.in_(list(unique)))).all()
         )
+        first_item = {}
+        for p in batch:
+            first_item.setdefault(p.staged.sha256, p.item)
         new_files = [
-            {"sha256": sha, "size": st.size, "original_name": p.item.name, "ext": st.ext,
-             "info": {}}
+            {"sha256": sha, "size": st.size, "original_name": first_item[sha].name,
+             "ext": st.ext, "info": {}}
             for sha, st in unique.items()
             if sha not in file_ids
-            for p in [next(p for p in batch if p.staged.sha256 == sha)]
         ]
         if new_files:
-            rows = s.execute(
-                insert(File).returning(File.sha256, File.id, sort_by_parameter_order=True),
-                new_files,
-            ).all()
-            file_ids.update({sha: fid for sha, fid in rows})
+            ids = _insert_with_ids(s, File, new_files)
+            file_ids.update({f["sha256"]: fid for f, fid in zip(new_files, ids, strict=True)})
         # Live documents of this period already holding this content, with their standards.
         existing: dict[int, tuple[int, set[int]]] = {}
         for doc_id, fid, sid in s.execute(
@@ -293,9 +359,7 @@ def _flush(lib: Library, ctx: _Context, batch: list[_Pending], result: ImportRes
                 }
                 for p, fid in new_docs
             ]
-            ids = s.scalars(
-                insert(Document).returning(Document.id, sort_by_parameter_order=True), doc_rows
-            ).all()
+            ids = _insert_with_ids(s, Document, doc_rows)
             for (p, fid), doc_id in zip(new_docs, ids, strict=True):
                 if existing[fid][0] < 0:
                     existing[fid] = (doc_id, existing[fid][1])
