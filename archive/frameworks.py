@@ -18,6 +18,7 @@ from sqlalchemy.orm import Session
 from archive.models import (
     ROLE_LEAD,
     ROLE_RESPONSIBLE,
+    ROLE_SUPPORT,
     Assignment,
     Framework,
     Indicator,
@@ -57,6 +58,62 @@ class IndicatorSpec:
     requirements: list[RequirementSpec] | None = None  # None: parse requirement_text
     seq: int | None = None
     children: list[IndicatorSpec] = field(default_factory=list)
+    support_units: list[str] = field(default_factory=list)  # 配合单位
+
+    def requirement_specs(self) -> list[RequirementSpec]:
+        """The typed requirements: given ones, else parsed from the requirement text."""
+        if self.requirements is not None:
+            return list(self.requirements)
+        return parse_requirements(self.requirement_text)
+
+    def unit_roles(self) -> list[tuple[str, str]]:
+        """(unit, role) pairs in sheet order; a lead unit is not listed again as responsible."""
+        out: list[tuple[str, str]] = []
+        taken: set[str] = set()
+        for role, names in ((ROLE_LEAD, self.lead_units), (ROLE_RESPONSIBLE, self.units),
+                            (ROLE_SUPPORT, self.support_units)):
+            for uname in names:
+                if uname in taken:
+                    continue
+                taken.add(uname)
+                out.append((uname, role))
+        return out
+
+
+@dataclass(frozen=True)
+class PlacedSpec:
+    """A spec with where it sits in the tree (pre-order), as the database will store it."""
+
+    spec: IndicatorSpec
+    parent: IndicatorSpec | None
+    depth: int
+    position: int
+    seq: int | None
+    level_name: str
+    is_standard: bool
+
+
+def place_specs(roots: list[IndicatorSpec]) -> list[PlacedSpec]:
+    """Pre-order walk giving positions 1…n, running numbers of standards and level names."""
+    out: list[PlacedSpec] = []
+    seq = 0
+    stack: list[tuple[IndicatorSpec, IndicatorSpec | None, int]] = [
+        (r, None, 0) for r in reversed(roots)]
+    while stack:
+        node, parent, depth = stack.pop()
+        leaf = not node.children
+        if leaf:
+            seq += 1
+        level_name = node.level_name or (
+            LEVEL_NAMES[-1] if leaf else LEVEL_NAMES[min(depth, len(LEVEL_NAMES) - 2)]
+        )
+        out.append(PlacedSpec(
+            spec=node, parent=parent, depth=depth, position=len(out) + 1,
+            seq=(node.seq if node.seq is not None else seq) if leaf else node.seq,
+            level_name=level_name, is_standard=leaf,
+        ))
+        stack.extend((c, node, depth + 1) for c in reversed(node.children))
+    return out
 
 
 def assign_codes(roots: list[IndicatorSpec]) -> None:
@@ -82,69 +139,67 @@ def get_or_create_unit(session: Session, name: str, cache: dict[str, Unit]) -> U
     return unit
 
 
+def ensure_units(session: Session, names: list[str]) -> tuple[dict[str, int], list[str]]:
+    """Ids of the named units, creating those that do not exist yet; also the created names.
+
+    One query and one flush for the whole workbook (a unit named in 300 rows is one unit)."""
+    wanted = list(dict.fromkeys(names))
+    ids: dict[str, int] = {}
+    for chunk_start in range(0, len(wanted), 500):
+        chunk = wanted[chunk_start:chunk_start + 500]
+        for uname, uid in session.execute(
+                select(Unit.name, Unit.id).where(Unit.name.in_(chunk))):
+            ids[uname] = uid
+    created = [n for n in wanted if n not in ids]
+    new_units = [Unit(name=n) for n in created]
+    session.add_all(new_units)
+    session.flush()
+    ids.update({u.name: u.id for u in new_units})
+    return ids, created
+
+
 def create_framework(
     session: Session, name: str, roots: list[IndicatorSpec], version: str = "", source: str = ""
 ) -> Framework:
-    """Insert a whole tree; leaves become standards, numbered 1…n in order when unnumbered."""
+    """Insert a whole tree; leaves become standards, numbered 1…n in order when unnumbered.
+
+    Rows are inserted one tree level at a time (one flush per level, not per node), so a
+    1,000-standard workbook is stored in a fraction of a second.
+    """
     assign_codes(roots)
     framework = Framework(name=name, version=version, source_path=source)
     session.add(framework)
     session.flush()
-    units: dict[str, Unit] = {}
-    position = 0
-    seq = 0
-
-    def add(node: IndicatorSpec, parent: Indicator | None, depth: int) -> None:
-        nonlocal position, seq
-        position += 1
-        leaf = not node.children
-        level_name = node.level_name or (
-            LEVEL_NAMES[-1] if leaf else LEVEL_NAMES[min(depth, len(LEVEL_NAMES) - 2)]
-        )
-        if leaf:
-            seq += 1
-        ind = Indicator(
-            framework_id=framework.id,
-            parent_id=parent.id if parent else None,
-            code=node.code,
-            title=node.title,
-            level=depth,
-            level_name=level_name,
-            seq=(node.seq if node.seq is not None else seq) if leaf else node.seq,
-            score=node.score,
-            method=node.method,
-            requirement_text=node.requirement_text,
-            position=position,
-            is_standard=leaf,
-        )
-        session.add(ind)
-        session.flush()
-        reqs = (
-            node.requirements
-            if node.requirements is not None
-            else parse_requirements(node.requirement_text)
-        )
-        for i, r in enumerate(reqs):
-            session.add(
-                Requirement(
-                    indicator_id=ind.id, label=r.label, kind=r.kind, min_count=r.min_count,
-                    position=i,
-                )
+    placed = place_specs(roots)
+    unit_ids, _created = ensure_units(
+        session, [u for p in placed for u, _role in p.spec.unit_roles()])
+    rows: dict[int, Indicator] = {}
+    max_depth = max((p.depth for p in placed), default=-1)
+    for depth in range(max_depth + 1):
+        level = [p for p in placed if p.depth == depth]
+        objs = []
+        for p in level:
+            ind = Indicator(
+                framework_id=framework.id,
+                parent_id=rows[id(p.parent)].id if p.parent is not None else None,
+                code=p.spec.code, title=p.spec.title, level=p.depth, level_name=p.level_name,
+                seq=p.seq, score=p.spec.score, method=p.spec.method,
+                requirement_text=p.spec.requirement_text, position=p.position,
+                is_standard=p.is_standard,
             )
-        seen: set[tuple[str, str]] = set()
-        for role, names in ((ROLE_LEAD, node.lead_units), (ROLE_RESPONSIBLE, node.units)):
-            for uname in names:
-                if (uname, role) in seen or (role == ROLE_RESPONSIBLE and uname in node.lead_units):
-                    continue
-                seen.add((uname, role))
-                unit = get_or_create_unit(session, uname, units)
-                session.flush()
-                session.add(Assignment(indicator_id=ind.id, unit_id=unit.id, role=role))
-        for child in node.children:
-            add(child, ind, depth + 1)
-
-    for root in roots:
-        add(root, None, 0)
+            rows[id(p.spec)] = ind
+            objs.append(ind)
+        session.add_all(objs)
+        session.flush()
+    children: list[Any] = []
+    for p in placed:
+        ind_id = rows[id(p.spec)].id
+        for i, r in enumerate(p.spec.requirement_specs()):
+            children.append(Requirement(indicator_id=ind_id, label=r.label, kind=r.kind,
+                                        min_count=r.min_count, position=i))
+        for uname, role in p.spec.unit_roles():
+            children.append(Assignment(indicator_id=ind_id, unit_id=unit_ids[uname], role=role))
+    session.add_all(children)
     session.flush()
     return framework
 
