@@ -37,7 +37,9 @@ class CommandContext:
     def emit(self, data: Any, text: str | Callable[[], str] = "") -> None:
         """Print ``data`` as JSON with ``--json``, else the human text (built lazily)."""
         if self.json:
-            sys.stdout.write(json.dumps(data, ensure_ascii=False, indent=1, default=str) + "\n")
+            # No indent: json's C encoder only runs without it (100,000 rows in a fraction of
+            # a second instead of seconds).
+            sys.stdout.write(json.dumps(data, ensure_ascii=False, default=str) + "\n")
         else:
             body = text() if callable(text) else text
             if body:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from sqlalchemy import Select, func, select
+from sqlalchemy import Select, String, cast, func, select
 from sqlalchemy.orm import Session
 
 from archive import audit
@@ -79,6 +79,36 @@ def unit_by_name(session: Session, name: str) -> Unit:
     return unit
 
 
+def _filters(
+    session: Session,
+    period: str | None,
+    standard: str | None,
+    unit: str | None,
+    deleted: bool,
+) -> list[Any]:
+    """WHERE clauses on Document for the usual filters (a standard filter takes its subtree)."""
+    clauses: list[Any] = [
+        Document.deleted_at.is_not(None) if deleted else Document.deleted_at.is_(None)
+    ]
+    if period is not None:
+        period_id = session.scalar(select(Period.id).where(Period.label == period))
+        if period_id is None:
+            raise NotFoundError(f"没有年度“{period}”。可用 periods list 查看全部年度。")
+        clauses.append(Document.period_id == period_id)
+    if unit is not None:
+        clauses.append(Document.unit_id == unit_by_name(session, unit).id)
+    if standard is not None:
+        ids = subtree_ids(session, standard_by_code(session, standard))
+        clauses.append(
+            Document.id.in_(
+                select(DocumentStandard.document_id).where(
+                    DocumentStandard.indicator_id.in_(ids)
+                )
+            )
+        )
+    return clauses
+
+
 def documents_query(
     session: Session,
     period: str | None = None,
@@ -87,23 +117,9 @@ def documents_query(
     deleted: bool = False,
 ) -> Select[Any]:
     """Document ids matching the filters, in filing order; callers add their columns."""
-    q = select(Document.id).where(
-        Document.deleted_at.is_not(None) if deleted else Document.deleted_at.is_(None)
+    return select(Document.id).where(*_filters(session, period, standard, unit, deleted)).order_by(
+        Document.id
     )
-    if period is not None:
-        q = q.join(Period, Period.id == Document.period_id).where(Period.label == period)
-    if unit is not None:
-        q = q.where(Document.unit_id == unit_by_name(session, unit).id)
-    if standard is not None:
-        ids = subtree_ids(session, standard_by_code(session, standard))
-        q = q.where(
-            Document.id.in_(
-                select(DocumentStandard.document_id).where(
-                    DocumentStandard.indicator_id.in_(ids)
-                )
-            )
-        )
-    return q.order_by(Document.id)
 
 
 def list_documents(
@@ -114,32 +130,35 @@ def list_documents(
     deleted: bool = False,
 ) -> list[dict[str, Any]]:
     """Rows for listing: plain tuples from one query plus one for links (fast at 100k rows)."""
-    ids = documents_query(session, period, standard, unit, deleted).subquery()
-    rows = session.execute(
+    where = _filters(session, period, standard, unit, deleted)
+    conn = session.connection()  # Core rows: no ORM loading machinery for 100k tuples
+    rows = conn.execute(
         select(
-            Document.id, Document.title, Document.doc_number, Document.doc_date,
+            Document.id, Document.title, Document.doc_number,
+            cast(Document.doc_date, String),  # ISO text on both databases, no date objects
             Document.author, Document.classification, Document.kind, Document.source_path,
             Period.label, Unit.name, File.sha256, File.size, File.ext, File.status,
             File.page_count,
         )
-        .join(ids, ids.c.id == Document.id)
         .join(Period, Period.id == Document.period_id)
         .join(File, File.id == Document.file_id)
         .outerjoin(Unit, Unit.id == Document.unit_id)
+        .where(*where)
         .order_by(Document.id)
     ).all()
+    codes = dict(conn.execute(select(Indicator.id, Indicator.code)).all())
     links: dict[int, list[str]] = {}
-    for doc_id, code in session.execute(
-        select(DocumentStandard.document_id, Indicator.code)
-        .join(ids, ids.c.id == DocumentStandard.document_id)
-        .join(Indicator, Indicator.id == DocumentStandard.indicator_id)
-        .order_by(DocumentStandard.document_id, Indicator.position)
+    for doc_id, ind_id in conn.execute(
+        select(DocumentStandard.document_id, DocumentStandard.indicator_id)
+        .join(Document, Document.id == DocumentStandard.document_id)
+        .where(*where)
+        .order_by(DocumentStandard.document_id, DocumentStandard.id)
     ):
-        links.setdefault(doc_id, []).append(code)
+        links.setdefault(doc_id, []).append(codes[ind_id])
     return [
         {
             "id": r[0], "title": r[1], "doc_number": r[2],
-            "doc_date": r[3].isoformat() if r[3] else None, "author": r[4],
+            "doc_date": r[3], "author": r[4],
             "classification": r[5], "kind": r[6], "source_path": r[7], "period": r[8],
             "unit": r[9], "sha256": r[10], "size": r[11], "ext": r[12], "status": r[13],
             "pages": r[14], "standards": links.get(r[0], []),
