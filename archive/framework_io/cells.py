@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-import unicodedata
 import warnings
 import zipfile
 from dataclasses import dataclass, field
@@ -94,13 +93,15 @@ class WorkbookGrid:
 
 # -- values ---------------------------------------------------------------------------------
 
-def clean_text(text: str) -> str:
-    """Full-width letters and digits to half-width, odd spaces to one space, ends trimmed.
+# Full-width digits and Latin letters to half-width ("１.２" → "1.2"); Chinese punctuation
+# （，；“”） stays as written, since unit names and titles are compared as the office wrote them.
+_HALF_WIDTH = {cp: cp - 0xFEE0 for r in ((0xFF10, 0xFF19), (0xFF21, 0xFF3A), (0xFF41, 0xFF5A))
+               for cp in range(r[0], r[1] + 1)} | {0xFF0E: ord(".")}
 
-    NFKC would also turn Chinese punctuation (，；) into ASCII, which split_units handles
-    either way; it keeps 【】 and “” as they are.
-    """
-    text = unicodedata.normalize("NFKC", text)
+
+def clean_text(text: str) -> str:
+    """Full-width letters and digits to half-width, odd spaces to one space, ends trimmed."""
+    text = text.translate(_HALF_WIDTH)
     text = text.replace("\r\n", "\n").replace("\r", "\n")
     lines = [_SPACES.sub(" ", line).strip() for line in text.split("\n")]
     return "\n".join(line for line in lines if line)

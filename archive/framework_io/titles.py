@@ -57,8 +57,8 @@ def code_from_cell(text: str) -> tuple[str, int | None]:
     value = text.strip().rstrip(".．、").replace("．", ".")
     if not value:
         return "", None
-    if value.isdigit():
-        return "", int(value) if len(value) <= 6 else None
+    if re.fullmatch(r"\d{1,6}(?:\.0+)?", value):
+        return "", int(value.split(".")[0])
     if _DOTTED.match(value) or _CODE_VALUE.match(value):
         return value, None
     return "", None

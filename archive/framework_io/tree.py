@@ -245,6 +245,8 @@ class TreeBuilder:
         if not text:
             # A heading row: units, evidence or a score written here belong to the heading.
             assert opened is not None
+            if not opened.explicit_code:
+                self.set_code(opened, "", r, self.cols[opened.field], own_row=True)
             self.attach_details(opened, r, heading=True)
             self.last_standard = None
             return
@@ -259,17 +261,19 @@ class TreeBuilder:
             parent.add_child(node)
         self.touch(parent, r)
         self.leaves.append(node)
-        self.set_code(node, code, r, std_col)
+        self.set_code(node, code, r, std_col, own_row=True)
         self.attach_details(node, r)
         self.last_standard = node
         self.last_standard_merge = merge
 
-    def set_code(self, node: Node, code: str, r: int, c: int) -> None:
-        """A code from the title ("1.2.3 …") or from the 序号 cell of the node's own row."""
-        if not code and F.SEQ in self.cols and not self.grid.is_continuation(r, self.cols[F.SEQ]):
-            code, number = code_from_cell(self.val(r, F.SEQ))
+    def set_code(self, node: Node, code: str, r: int, c: int, own_row: bool = False) -> None:
+        """A code from the title ("1.2.3 …"), else from the 序号 cell when the node is the one
+        its row is about (the standard, or the deepest heading a heading row opens)."""
+        if own_row and F.SEQ in self.cols and not self.grid.is_continuation(r, self.cols[F.SEQ]):
+            seq_code, number = code_from_cell(self.val(r, F.SEQ))
             if number is not None and node.field == F.STANDARD:
                 self.seq_values.setdefault(number, []).append(node)
+            code = code or seq_code
         if code:
             node.spec.code = code[:50]
             node.explicit_code = True
