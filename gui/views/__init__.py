@@ -1,0 +1,1 @@
+"""Widgets, one module per area of the window; they call archive/indexing/exporters, nothing more."""

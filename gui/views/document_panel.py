@@ -1,0 +1,141 @@
+"""Right pane: the selected document's 著录 form above its preview and quality findings."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import (
+    QLabel,
+    QListWidget,
+    QListWidgetItem,
+    QScrollArea,
+    QSplitter,
+    QTabWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from archive.errors import CivLedgerError
+from gui.messages import show_error
+from gui.operations.documents import MetadataEdit, apply_edit
+from gui.queries.documents import document_detail, file_text, standard_choices
+from gui.queries.findings import FindingRow, findings_for_document
+from gui.state import AppState
+from gui.views.metadata_editor import MetadataEditor
+from gui.views.preview import IMAGE_EXTS, PreviewWidget
+
+
+class DocumentPanel(QWidget):
+    saved = Signal(int)
+
+    def __init__(self, state: AppState, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.state = state
+        self.doc_id: int | None = None
+        self.title = QLabel("未选择资料")
+        self.title.setObjectName("documentTitle")
+        self.title.setWordWrap(True)
+        self.title.setStyleSheet("font-weight: bold; font-size: 11pt")
+        self.title.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.editor = MetadataEditor()
+        editor_scroll = QScrollArea()
+        editor_scroll.setWidget(self.editor)
+        editor_scroll.setWidgetResizable(True)
+        editor_scroll.setFrameShape(QScrollArea.Shape.NoFrame)
+        self.preview = PreviewWidget()
+        self.findings = QListWidget()
+        self.findings.setObjectName("findingsList")
+        self.findings.setWordWrap(True)
+        self.tabs = QTabWidget()
+        self.tabs.addTab(self.preview, "预览")
+        self.tabs.addTab(self.findings, "质量问题")
+        self.splitter = QSplitter(Qt.Orientation.Vertical)
+        self.splitter.setObjectName("documentSplitter")
+        self.splitter.addWidget(editor_scroll)
+        self.splitter.addWidget(self.tabs)
+        self.splitter.setStretchFactor(0, 0)
+        self.splitter.setStretchFactor(1, 1)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(self.title)
+        layout.addWidget(self.splitter)
+        self.editor.saveRequested.connect(self._save)
+        state.libraryChanged.connect(self._library_changed)
+        state.frameworkChanged.connect(self._library_changed)
+        state.periodsChanged.connect(self._library_changed)
+        state.documentsProcessed.connect(self._processed)
+
+    def _library_changed(self) -> None:
+        if not self.state.has_library:
+            self.editor.set_choices([], [])
+            self.show_document(None)
+            return
+        with self.state.session() as s:
+            standards = standard_choices(s)
+        self.editor.set_choices(self.state.units, standards)
+        if self.doc_id is not None:
+            self.show_document(self.doc_id)
+
+    def _processed(self, ids: list[int]) -> None:
+        if self.doc_id in ids and not self.editor.dirty:
+            self.show_document(self.doc_id, page=self.preview.page)
+
+    def show_document(self, doc_id: int | None, page: int = 0,
+                      highlight: list[str] | None = None) -> None:
+        pending: tuple[int, MetadataEdit] | None = None
+        if self.editor.dirty and self.editor.detail is not None and doc_id != self.doc_id:
+            # Switching documents keeps what was typed: it is saved once the new one shows.
+            pending = (self.editor.detail.id, self.editor.collect())
+        self.doc_id = doc_id
+        self._load(doc_id, page, highlight)
+        if pending is not None:
+            self._save(*pending)
+
+    def _load(self, doc_id: int | None, page: int, highlight: list[str] | None) -> None:
+        detail = None
+        text = None
+        findings = None
+        if doc_id is not None and self.state.has_library:
+            with self.state.session() as s:
+                detail = document_detail(s, doc_id)
+                if detail is not None and detail.ext != "pdf" and detail.ext not in IMAGE_EXTS:
+                    text = file_text(s, detail.file_id)
+                findings = findings_for_document(s, doc_id) if detail else None
+        self.editor.load(detail)
+        self._show_findings(findings, detail is not None)
+        if detail is None:
+            self.title.setText("未选择资料")
+            self.preview.clear()
+            return
+        self.title.setText(detail.title or detail.original_name)
+        path = self.state.library().store.path_for(detail.sha256, detail.ext)
+        self.preview.show_file(path, detail.ext, text, page=page, highlight=highlight)
+
+    def _show_findings(self, findings: list[FindingRow] | None, has_doc: bool) -> None:
+        self.findings.clear()
+        if not has_doc or findings is None:
+            self.tabs.setTabText(1, "质量问题")
+            return
+        open_count = sum(1 for f in findings if not f.accepted)
+        self.tabs.setTabText(1, f"质量问题 ({open_count})" if open_count else "质量问题")
+        if not findings:
+            self.findings.addItem("未发现质量问题。")
+        for f in findings:
+            text = f"【{f.label}】{f.message}"
+            if f.accepted:
+                text += f"（已接受：{f.reason}）"
+            item = QListWidgetItem(text)
+            if f.accepted:
+                item.setForeground(Qt.GlobalColor.gray)
+            self.findings.addItem(item)
+
+    def _save(self, doc_id: int, edit: MetadataEdit) -> None:
+        try:
+            apply_edit(self.state.library(), doc_id, edit)
+        except CivLedgerError as exc:
+            show_error(self, "保存失败，修改未保存", exc)
+            return
+        if doc_id == self.doc_id:
+            self.show_document(doc_id, page=self.preview.page)
+        self.state.status.emit("已保存。")
+        self.saved.emit(doc_id)
+        self.state.documents_changed([doc_id])

@@ -1,0 +1,176 @@
+"""Left pane: the indicator tree. Selecting a node lists its documents; dropping files on a
+standard files them there."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from PySide6.QtCore import QModelIndex, Signal
+from PySide6.QtGui import QDragEnterEvent, QDragMoveEvent, QDropEvent
+from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QTreeView, QVBoxLayout, QWidget
+
+from gui.itemmodels.indicator_tree import (
+    COL_COUNT,
+    COL_STATUS,
+    COL_TITLE,
+    NODE_ALL,
+    NODE_INDICATOR,
+    NODE_UNASSIGNED,
+    CodeRole,
+    IndicatorIdRole,
+    IndicatorTreeModel,
+    IsStandardRole,
+    NodeKindRole,
+)
+from gui.queries.documents import DocumentScope
+from gui.queries.status import node_statuses
+from gui.queries.tree import document_counts, indicator_nodes
+from gui.state import AppState
+from gui.views.urls import dropped_paths
+
+
+class IndicatorTreeView(QTreeView):
+    """A tree that takes files from Explorer: on a standard, or anywhere else (folder import)."""
+
+    filesDroppedOnStandard = Signal(int, str, list)  # indicator id, code, paths
+    filesDropped = Signal(list)  # paths, to be mapped by folder names
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setAcceptDrops(True)
+        self.setDropIndicatorShown(True)
+        self.setDragDropMode(QAbstractItemView.DragDropMode.DropOnly)
+
+    def _standard_at(self, event: QDropEvent | QDragMoveEvent) -> QModelIndex:
+        index = self.indexAt(event.position().toPoint())
+        if index.isValid() and index.data(IsStandardRole):
+            return index.siblingAtColumn(COL_TITLE)
+        return QModelIndex()
+
+    def dragEnterEvent(self, event: QDragEnterEvent) -> None:  # noqa: N802
+        if event.mimeData().hasUrls():
+            event.acceptProposedAction()
+        else:
+            super().dragEnterEvent(event)
+
+    def dragMoveEvent(self, event: QDragMoveEvent) -> None:  # noqa: N802
+        if not event.mimeData().hasUrls():
+            super().dragMoveEvent(event)
+            return
+        index = self._standard_at(event)
+        if index.isValid():
+            self.setCurrentIndex(index)
+        event.acceptProposedAction()
+
+    def dropEvent(self, event: QDropEvent) -> None:  # noqa: N802
+        paths = dropped_paths(event.mimeData())
+        if not paths:
+            super().dropEvent(event)
+            return
+        index = self._standard_at(event)
+        event.acceptProposedAction()
+        if index.isValid():
+            self.filesDroppedOnStandard.emit(int(index.data(IndicatorIdRole)),
+                                             str(index.data(CodeRole)), paths)
+        else:
+            self.filesDropped.emit(paths)
+
+
+class IndicatorTreePanel(QWidget):
+    scopeSelected = Signal(object)  # DocumentScope (without period/unit: the list adds them)
+
+    def __init__(self, state: AppState, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.state = state
+        self.model = IndicatorTreeModel(self)
+        self.view = IndicatorTreeView(self)
+        self.view.setObjectName("indicatorTree")
+        self.view.setModel(self.model)
+        self.view.setUniformRowHeights(True)
+        self.view.setAlternatingRowColors(False)
+        self.view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        header = self.view.header()
+        header.setStretchLastSection(False)
+        header.setSectionResizeMode(COL_TITLE, QHeaderView.ResizeMode.Stretch)
+        header.setSectionResizeMode(COL_COUNT, QHeaderView.ResizeMode.ResizeToContents)
+        header.setSectionResizeMode(COL_STATUS, QHeaderView.ResizeMode.ResizeToContents)
+        self.view.selectionModel().currentChanged.connect(self._current_changed)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(self.view)
+        state.libraryChanged.connect(self.reload)
+        state.frameworkChanged.connect(self.reload)
+        state.filterChanged.connect(self.refresh_counts)
+        state.documentsChanged.connect(self.refresh_counts)
+        state.documentsProcessed.connect(self.refresh_counts)
+
+    # -- loading --------------------------------------------------------------------------------
+    def reload(self) -> None:
+        """A new library or framework: rebuild the tree, open the blocks, select 全部资料."""
+        if not self.state.has_library:
+            self.model.load([])
+            return
+        with self.state.session() as s:
+            self._nodes = indicator_nodes(s)
+            counts = document_counts(s, self._nodes, self.state.period_id, self.state.unit_id)
+            statuses = node_statuses(s, self.state.period_label)
+        self.model.load(self._nodes, counts, statuses)
+        for row in range(self.model.rowCount()):
+            self.view.expand(self.model.index(row, 0))
+        self.select_kind(NODE_ALL)
+
+    def refresh_counts(self) -> None:
+        if not self.state.has_library:
+            return
+        with self.state.session() as s:
+            counts = document_counts(s, getattr(self, "_nodes", []), self.state.period_id,
+                                     self.state.unit_id)
+            statuses = node_statuses(s, self.state.period_label)
+        self.model.update_counts(counts, statuses)
+
+    # -- selection --------------------------------------------------------------------------------
+    def select_indicator(self, indicator_id: int) -> bool:
+        index = self.model.index_for_indicator(indicator_id)
+        if not index.isValid():
+            return False
+        self.view.scrollTo(index)
+        self.view.setCurrentIndex(index)
+        return True
+
+    def select_kind(self, kind: str) -> None:
+        index = self.model.index_for_kind(kind)
+        if index.isValid():
+            self.view.setCurrentIndex(index)
+
+    def current_scope(self) -> DocumentScope:
+        return self._scope_for(self.view.currentIndex())
+
+    def current_standard(self) -> tuple[int, str] | None:
+        index = self.view.currentIndex()
+        if index.isValid() and index.data(IsStandardRole):
+            return int(index.data(IndicatorIdRole)), str(index.data(CodeRole))
+        return None
+
+    @staticmethod
+    def _scope_for(index: QModelIndex) -> DocumentScope:
+        kind = index.data(NodeKindRole) if index.isValid() else NODE_ALL
+        if kind == NODE_UNASSIGNED:
+            return DocumentScope(unassigned=True)
+        if kind == NODE_INDICATOR:
+            return DocumentScope(indicator_id=int(index.data(IndicatorIdRole)))
+        return DocumentScope()
+
+    def _current_changed(self, current: QModelIndex, _previous: QModelIndex) -> None:
+        self.scopeSelected.emit(self._scope_for(current))
+
+    def node_title(self) -> str:
+        index = self.view.currentIndex()
+        return str(index.siblingAtColumn(COL_TITLE).data()) if index.isValid() else "全部资料"
+
+    def drop_paths(self, paths: list[Path], indicator_id: int | None = None) -> None:
+        """What a drop does, callable directly (tests, the 导入 menu with a standard selected)."""
+        if indicator_id is None:
+            self.view.filesDropped.emit(paths)
+            return
+        index = self.model.index_for_indicator(indicator_id)
+        self.view.filesDroppedOnStandard.emit(indicator_id, str(index.data(CodeRole)), paths)
