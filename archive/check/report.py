@@ -346,5 +346,7 @@ def status_summary_text(report: CheckReport) -> str:
             f"测评标准 {s['standards']} 条，{STATUS_LABELS[COMPLETE]} {s['complete']}，"
             f"{STATUS_LABELS[PARTIAL]} {s['partial']}，{STATUS_LABELS[MISSING]} {s['missing']}"
             f"（齐全率 {percent(s['complete_ratio'])}）；文件 {s['documents']} 件，"
-            f"待处理问题 {s['findings']} 个，已接受 {s['accepted']} 个。")
+            f"待处理问题 {s['findings']} 个，已接受 {s['accepted']} 个。"
+            + (f"\n注意：{s['pending']} 个文件尚未提取文字，涉密标志、无文字层、损坏、拍摄日期等检查"
+               "要在提取文字（index）之后才完整。" if s["pending"] else ""))
 
