@@ -84,7 +84,7 @@ def _catalogue(lib: Library, plan: DemoPlan, ids: dict[tuple[str, str], int]) ->
     """Type in what a clerk types in: 题名, 文号, 日期, 责任者, 单位, 保管期限, photo captions."""
     done = 0
     with lib.session() as s:
-        unit_ids = dict(s.execute(select(Unit.name, Unit.id)).tuples().all())
+        unit_ids = {name: uid for name, uid in s.execute(select(Unit.name, Unit.id))}
         for item in plan.items:
             if not (item.catalogue and item.document):
                 continue
@@ -198,7 +198,7 @@ def _build(lib: Library, root: Path, documents: int, seed: int, progress: Progre
     with lib.session() as s:
         per_period = dict(s.execute(
             select(Document.period_id, func.count()).where(Document.deleted_at.is_(None))
-            .group_by(Document.period_id)).tuples().all())
+            .group_by(Document.period_id)).all())
         periods = [{"label": p.label, "start": p.start.isoformat(), "end": p.end.isoformat(),
                     "documents": per_period.get(p.id, 0)} for p in list_periods(s)]
     return DemoReport(

@@ -10,6 +10,7 @@ from __future__ import annotations
 import copy
 import datetime as dt
 import functools
+import hashlib
 import io
 import random
 import re
@@ -188,18 +189,87 @@ def scanned_pdf_bytes(rng: random.Random, when: dt.datetime, pages: int = 1) -> 
     return _pdf_finish(doc, "", "", when)
 
 
-def encrypted_pdf_bytes(text: str, when: dt.datetime) -> bytes:
-    """A password-protected PDF (RC4: unlike AES it needs no random salt, so bytes repeat)."""
-    import pymupdf
+_PDF_PAD = bytes.fromhex("28BF4E5E4E758A4164004E56FFFA01082E2E00B6D0683E802F0CA9FE6453697A")
 
-    doc = pymupdf.open()
-    page = doc.new_page(width=595, height=842)
-    page.insert_textbox(pymupdf.Rect(60, 60, 535, 790), text, fontname="china-s", fontsize=11)
-    doc.set_metadata({"creationDate": _pdf_date(when), "modDate": _pdf_date(when)})
-    data = doc.tobytes(encryption=pymupdf.PDF_ENCRYPT_RC4_128, user_pw="123456",
-                       owner_pw="qingyuan", no_new_id=True)
-    doc.close()
-    return data
+
+def _rc4(key: bytes, data: bytes) -> bytes:
+    box = list(range(256))
+    j = 0
+    for i in range(256):
+        j = (j + box[i] + key[i % len(key)]) % 256
+        box[i], box[j] = box[j], box[i]
+    out = bytearray()
+    i = j = 0
+    for byte in data:
+        i = (i + 1) % 256
+        j = (j + box[i]) % 256
+        box[i], box[j] = box[j], box[i]
+        out.append(byte ^ box[(box[i] + box[j]) % 256])
+    return bytes(out)
+
+
+def _md5(data: bytes) -> bytes:
+    return hashlib.md5(data, usedforsecurity=False).digest()
+
+
+def encrypted_pdf_bytes(lines: list[str], user_pw: str, file_id: bytes) -> bytes:
+    """A PDF protected by a password (standard security handler, RC4-128, revision 3).
+
+    Written by hand because PDF libraries salt every encryption with a random file ID, and the
+    demo's files must repeat byte for byte. The algorithm is ISO 32000-1, 7.6.3 (algorithms 2–5).
+    """
+    perms = -4
+    pad_user = (user_pw.encode("latin-1") + _PDF_PAD)[:32]
+    owner_key = _md5(b"qingyuan" + _PDF_PAD[:24])
+    for _ in range(50):
+        owner_key = _md5(owner_key)
+    owner = _rc4(owner_key, pad_user)
+    for i in range(1, 20):
+        owner = _rc4(bytes(b ^ i for b in owner_key), owner)
+    key = _md5(pad_user + owner + struct.pack("<i", perms) + file_id)
+    for _ in range(50):
+        key = _md5(key)
+    user = _rc4(key, _md5(_PDF_PAD + file_id))
+    for i in range(1, 20):
+        user = _rc4(bytes(b ^ i for b in key), user)
+    user += bytes(16)
+
+    def seal(num: int, data: bytes) -> bytes:
+        return _rc4(_md5(key + num.to_bytes(3, "little") + b"\0\0"), data)
+
+    ops = ["BT", "/F1 14 Tf", "60 780 Td", "22 TL"]
+    for line in lines:
+        ops.append(f"<{line.encode('utf-16-be').hex().upper()}> Tj T*")
+    ops.append("ET")
+    stream = seal(4, "\n".join(ops).encode("ascii"))
+    objects = {
+        1: b"<</Type/Catalog/Pages 2 0 R>>",
+        2: b"<</Type/Pages/Kids[3 0 R]/Count 1>>",
+        3: b"<</Type/Page/Parent 2 0 R/MediaBox[0 0 595 842]/Contents 4 0 R"
+           b"/Resources<</Font<</F1 5 0 R>>>>>>",
+        4: b"<</Length %d>>stream\n" % len(stream) + stream + b"\nendstream",
+        5: b"<</Type/Font/Subtype/Type0/BaseFont/STSong-Light/Encoding/UniGB-UCS2-H"
+           b"/DescendantFonts[6 0 R]>>",
+        6: b"<</Type/Font/Subtype/CIDFontType0/BaseFont/STSong-Light/CIDSystemInfo<</Registry <"
+           + seal(6, b"Adobe").hex().encode() + b">/Ordering <" + seal(6, b"GB1").hex().encode()
+           + b">/Supplement 2>>/FontDescriptor 7 0 R>>",
+        7: b"<</Type/FontDescriptor/FontName/STSong-Light/Flags 6/FontBBox[-25 -254 1000 880]"
+           b"/ItalicAngle 0/Ascent 880/Descent -120/CapHeight 880/StemV 93>>",
+        8: b"<</Filter/Standard/V 2/R 3/Length 128/P %d/O <%s>/U <%s>>>"
+           % (perms, owner.hex().encode(), user.hex().encode()),
+    }
+    out = bytearray(b"%PDF-1.4\n%\xe2\xe3\xcf\xd3\n")
+    offsets = []
+    for num, body in objects.items():
+        offsets.append(len(out))
+        out += b"%d 0 obj\n" % num + body + b"\nendobj\n"
+    xref = len(out)
+    out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1)
+    out += b"".join(b"%010d 00000 n \n" % off for off in offsets)
+    ident = file_id.hex().encode()
+    out += (b"trailer\n<</Size %d/Root 1 0 R/Encrypt 8 0 R/ID[<%s><%s>]>>\nstartxref\n%d\n%%%%EOF\n"
+            % (len(objects) + 1, ident, ident, xref))
+    return bytes(out)
 
 
 def xlsx_bytes(title: str, header: list[str], rows: list[list[object]], when: dt.datetime,

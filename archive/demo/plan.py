@@ -38,7 +38,7 @@ DEFECT_KINDS = (
     "junk",  # Thumbs.db, ~$ Office lock files: refused on import
 )
 # Files that carry a fixed defect and are documents of their own.
-FIXED_DEFECT_DOCUMENTS = 14
+FIXED_DEFECT_DOCUMENTS = 15
 MIN_DOCUMENTS = FIXED_DEFECT_DOCUMENTS + 15
 
 _FORBIDDEN = re.compile(r'[\\/:*?"<>|\r\n\t]')
@@ -462,10 +462,13 @@ def _add_defects(items: list[DemoItem], contexts: dict[str, _Ctx],
     new(first, "corrupt", None, "工作总结.pdf", "工作总结", "corrupt_pdf").catalogue = False
     new(last, "encrypted", None, "考核结果（加密）.pdf", "创建工作考核结果", "encrypted_pdf"
         ).catalogue = False
-    # A photo nobody captioned (at least one, whatever the seed).
-    photo = _pick(items, rng, second, ("photo",))
-    if photo is not None:
-        photo.catalogue, photo.defects = False, ["uncaptioned_photo"]
+    # A photo nobody captioned (at least this one, whatever the seed and size).
+    ctx = contexts[second]
+    day = c.random_day(ctx.rng, ctx.period.start, ctx.period.end)
+    taken = dt.datetime.combine(day, dt.time(15, 42, 7))
+    photo = new(second, "photo", None, taken.strftime("微信图片_%Y%m%d%H%M%S.jpg"), "",
+                "uncaptioned_photo", genre="photo")
+    photo.taken, photo.doc_date, photo.catalogue = taken, day, False
     # Litter from Windows and Office, refused on import (not documents).
     for period, name in ((first, "Thumbs.db"), (last, "~$工作总结.docx")):
         junk = new(period, "junk", None, name, name, "junk")

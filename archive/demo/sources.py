@@ -112,8 +112,8 @@ def item_bytes(item: DemoItem, seed: int, index: int) -> bytes:
     if kind == "scan":
         return files.scanned_pdf_bytes(rng, when, pages=rng.randint(1, 2))
     if kind == "encrypted":
-        return files.encrypted_pdf_bytes(f"{item.title}\n" + rng.choice(c.GENERIC_SENTENCES),
-                                         when)
+        return files.encrypted_pdf_bytes([item.title, rng.choice(c.GENERIC_SENTENCES)[:30]],
+                                         "123456", rng.randbytes(16))
     if kind == "corrupt":
         whole = files.pdf_bytes(_pdf_pages(item, rng, when), when, item.title, item.author)
         return whole[: len(whole) * 3 // 5]  # cut off in transfer: no xref, no trailer
