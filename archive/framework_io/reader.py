@@ -25,6 +25,7 @@ from archive.frameworks import IndicatorSpec
 
 NOTE_SHEET_WORDS = ("说明", "填表", "注意事项", "目录", "封面", "示例", "模板说明", "联系")
 SAMPLE_ROWS = 5
+_VERSION = re.compile(r"版本[:：]\s*([^\s　]+)")
 _YEAR = re.compile(r"(20\d\d)\s*(?:年|版|年度)?")
 
 
@@ -342,11 +343,17 @@ def _guess_name(grid: SheetGrid, header: HeaderInfo | None, path: Path) -> tuple
     for r in range(limit):
         for c in range(grid.n_cols):
             text = grid.text(r, c)
-            if text and not re.match(r"^(填报|填表|制表|更新|日期|单位|联系)", text) and len(text) >= 4:
+            if (text and len(text) >= 4
+                    and not re.match(r"^(填报|填表|制表|更新|日期|单位|联系|版本|导出)", text)):
                 name = text.replace("\n", " ")
                 break
         if name:
             break
     name = (name or path.stem)[:200]
+    for r in range(limit):
+        for c in range(grid.n_cols):
+            v = _VERSION.search(grid.text(r, c))
+            if v:
+                return name, v.group(1)[:50]
     m = _YEAR.search(name) or _YEAR.search(path.stem)
     return name, m.group(1) if m else ""

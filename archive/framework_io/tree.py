@@ -199,11 +199,18 @@ class TreeBuilder:
         parent: Node | None = self.block
         opened: Node | None = None
         reset = False
+        std_col = self.cols[F.STANDARD]
         for fname in self.level_fields:
             c = self.cols[fname]
             text = self.grid.text(r, c)
             continuation = self.grid.is_continuation(r, c)
             node = self.current[fname]
+            m = self.grid.merge(r, c)
+            if m is not None and m[0] == m[2] and m[1] <= std_col <= m[3] and m[1] != m[3]:
+                # The standard's cell spans this level: the standard sits higher in the tree.
+                self.current[fname] = None
+                reset = True
+                continue
             if text and not continuation:
                 title, code, score = split_heading(text)
                 if node is None or node.spec.title != title or node.parent is not parent:
