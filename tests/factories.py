@@ -139,3 +139,37 @@ def make_zip(path: Path, entries: dict[str, bytes], gbk: bool = False) -> Path:
             info.compress_type = zipfile.ZIP_DEFLATED
             zf.writestr(info, data)
     return path
+
+
+# A 题名 longer than any export path allows (typed by a clerk: Linux refuses file names this long).
+AWKWARD_LONG_TITLE = "关于" + "深入推进全国文明城市创建工作常态长效" * 6 + "的实施方案"
+
+
+def make_awkward_evidence(root: Path) -> Path:
+    """Evidence folders whose names a USB export must repair, from real docx/pdf/jpg files.
+
+    ``std_a/``: forbidden characters, a device name, trailing dots, a file to give AWKWARD_LONG_TITLE, the same
+    title twice (in two sub-folders), a name carrying a 密级 marking, files to mark classified, three photos.
+    ``std_b/``: two plain documents. ``loose/``: a file no standard claims.
+    """
+    a = root / "std_a"
+    make_docx(a / '关于印发"学习计划"的通知：2023*第1号?.docx', title="学习计划",
+              paragraphs=["理论学习中心组2023年度学习计划。"])
+    make_docx(a / "CON.docx", title="会议记录", paragraphs=["中心组第一次专题学习会议记录。"])
+    make_pdf(a / "工作总结...pdf", pages=["2023年理论学习工作总结"])
+    make_pdf(a / "长题名的实施方案.pdf", pages=["实施方案正文", "第二页"])
+    make_pdf(a / "一组" / "会议纪要.pdf", pages=["第一次会议纪要"])
+    make_pdf(a / "二组" / "会议纪要.pdf", pages=["第二次会议纪要"])
+    make_docx(a / "机密 干部考察材料.docx", title="干部考察材料")
+    make_docx(a / "宣讲情况通报.docx", title="宣讲情况通报",
+              paragraphs=["本次宣讲覆盖全区十二个街道，受众达到三千余人次。"])
+    make_docx(a / "内部工作安排.docx", title="工作安排")
+    make_docx(a / "已解密的通知.docx", title="已解密的通知")
+    make_docx(a / "情况报告.docx", title="情况报告", paragraphs=["（正文首行标有密级）"])
+    for i, color in enumerate(("#c33", "#3c3", "#33c"), start=1):
+        make_jpg(a / f"活动照片{i}.jpg", taken=dt.datetime(2023, 5, i, 9, 30), color=color)
+    b = root / "std_b"
+    make_docx(b / "宣讲工作方案.docx", title="宣讲工作方案")
+    make_pdf(b / "宣讲活动记录.pdf", pages=["宣讲活动记录"])
+    make_pdf(root / "loose" / "扫描件0001.pdf", pages=["未整理的扫描件"])
+    return root

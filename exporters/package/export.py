@@ -1,0 +1,284 @@
+"""The export of an assessment package: select, lay out, generate, write, verify, manifest.
+
+``export_package`` is the one call the command line and the GUI's export wizard make; it returns
+an ``ExportReport`` rather than raising for what concerns single files (held back, renamed, a
+failed read-back), and raises ``CivLedgerError`` only for what stops the export before anything is
+written (no such period, a target folder that is not ours, too little space).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+import errno
+import time
+from pathlib import Path
+from typing import Any
+
+from archive.errors import Cancelled, CivLedgerError
+from archive.library import Library
+from archive.progress import CancelToken, ProgressCallback, ProgressEvent, no_progress
+from exporters.package.catalog import catalog_docx, catalog_rows, catalog_xlsx
+from exporters.package.forms import submission_form
+from exporters.package.html_index import index_files
+from exporters.package.layout import CATALOG_DOCX, CATALOG_XLSX, Layout, plan_layout
+from exporters.package.manifest import (
+    BAG_INFO_TXT,
+    BAGIT_TXT,
+    INCOMPLETE_MARKER,
+    BagInfo,
+    parse_bag_info,
+    read_manifest,
+    tag_files,
+)
+from exporters.package.meter import human_bytes
+from exporters.package.names import fits_filesystem, too_large_message
+from exporters.package.photos import photo_placements, photo_sheet
+from exporters.package.report import ExportReport
+from exporters.package.selection import HeldBack, Selection, search_texts, select_for_export
+from exporters.package.volume import filesystem_type, free_bytes
+from exporters.package.writer import Entry, PackageWriter, is_artefact, walk_files
+from exporters.package.zipper import make_zip as zip_package
+
+# Room kept free on the target beyond the package itself (file system bookkeeping).
+SPACE_MARGIN = 16 * 1024 * 1024
+
+
+def _inside(child: Path, parent: Path) -> bool:
+    try:
+        child.resolve().relative_to(parent.resolve())
+        return True
+    except ValueError:
+        return False
+
+
+def is_package(root: Path) -> bool:
+    """True for a folder an earlier export of CivLedger wrote (finished or not)."""
+    if (root / INCOMPLETE_MARKER).exists():
+        return True
+    info = root / BAG_INFO_TXT
+    if (root / BAGIT_TXT).exists() and info.exists():
+        agent = parse_bag_info(info.read_text("utf-8", errors="replace")).get(
+            "Bag-Software-Agent", "")
+        return "CivLedger" in agent
+    return False
+
+
+def check_target(lib: Library, out_dir: Path) -> None:
+    """Refuse targets where removing "what is gone" could delete someone else's files."""
+    if out_dir.exists() and not out_dir.is_dir():
+        raise CivLedgerError(f"{out_dir} 是一个文件，请选择一个文件夹作为导出位置。")
+    if _inside(out_dir, lib.root) or _inside(lib.root, out_dir):
+        raise CivLedgerError(f"不能导出到资料库文件夹 {lib.root} 之内或其上级文件夹，"
+                             "请选择U盘或其他文件夹。")
+    if out_dir.exists() and not is_package(out_dir):
+        foreign = [f for f in walk_files(out_dir) if not is_artefact(f)]
+        if foreign:
+            raise CivLedgerError(
+                f"文件夹 {out_dir} 里已有其他文件（如“{foreign[0]}”），且不是创文台账导出的资料包。"
+                "重新导出会删除资料包中不再需要的文件，为避免误删，请选择一个空文件夹或新文件夹。")
+
+
+def _source_entries(lib: Library, layout: Layout, report: ExportReport) -> list[Entry]:
+    entries: list[Entry] = []
+    for p in layout.placements:
+        src = lib.store.path_for(p.doc.sha256, p.doc.ext)
+        if not src.exists():
+            report.problems.append({
+                "kind": "source_missing", "path": p.path, "document_id": p.doc.id,
+                "message": f"资料库中缺少“{p.doc.title}”的文件（{src.name}），无法导出。"
+                           "请运行 verify 检查资料库，或重新导入该文件。"})
+            continue
+        entries.append(Entry(p.path, p.doc.size, p.doc.sha256, source=src,
+                             label=p.doc.original_name or p.doc.title))
+    return entries
+
+
+def _check_result(lib: Library, sel: Selection, report: ExportReport) -> dict[str, Any] | None:
+    """The completeness check's result for index.html, or None (and a note) without it."""
+    try:
+        from archive.check import run_check
+    except ImportError:
+        report.notes.append("完整性检查模块不可用，index.html 只统计各测评标准有无资料。")
+        return None
+    try:
+        return run_check(lib, sel.period, unit=sel.unit).as_json()
+    except Exception as exc:  # noqa: BLE001 - a failing check must not stop the export
+        report.notes.append(f"完整性检查未能运行（{exc}），index.html 只统计各测评标准有无资料。")
+        return None
+
+
+def _generated_entries(lib: Library, sel: Selection, layout: Layout, day: dt.date,
+                       progress: ProgressCallback, cancel: CancelToken | None,
+                       report: ExportReport) -> list[Entry]:
+    folders = layout.folders
+    total = 2 * len(folders) + 3
+    done = 0
+
+    def step(message: str) -> None:
+        nonlocal done
+        if cancel is not None:
+            cancel.raise_if_cancelled()
+        done += 1
+        progress(ProgressEvent(done, total, message))
+
+    out: list[Entry] = []
+    for folder in folders:
+        step(f"正在生成 {folder.standard.code} 测评材料提交表")
+        out.append(Entry.generated(folder.form_path, submission_form(sel, folder, day)))
+        if photo_placements(folder):
+            data = photo_sheet(sel, folder,
+                               lambda p: lib.store.path_for(p.doc.sha256, p.doc.ext), day)
+            if data is not None:
+                out.append(Entry.generated(folder.photo_sheet_path, data))
+        step(f"正在生成 {folder.standard.code} 照片资料")
+    rows = catalog_rows(sel, layout)
+    step("正在生成资料目录（Excel）")
+    out.append(Entry.generated(CATALOG_XLSX, catalog_xlsx(sel, rows, day)))
+    step("正在生成资料目录（Word）")
+    out.append(Entry.generated(CATALOG_DOCX, catalog_docx(sel, rows, day)))
+    check = _check_result(lib, sel, report)
+    texts = search_texts(lib, sorted({p.doc.id for p in layout.placements}))
+    step("正在生成 index.html")
+    for name, data in index_files(sel, layout, texts, day, check).items():
+        out.append(Entry.generated(name, data))
+    return out
+
+
+def _check_space(out_dir: Path, entries: list[Entry]) -> None:
+    old = read_manifest(out_dir) or {}
+    need = sum(e.size for e in entries if old.get(e.path) != e.sha256)
+    free = free_bytes(out_dir)
+    if need + SPACE_MARGIN > free:
+        raise CivLedgerError(
+            f"目标磁盘剩余空间不足：需要约 {human_bytes(need + SPACE_MARGIN)}，"
+            f"只剩 {human_bytes(free)}。请换用更大的U盘，或用 --unit/--standard 分批导出。")
+
+
+def _hold_back_too_large(sel: Selection, fs: str | None) -> list[HeldBack]:
+    held: list[HeldBack] = []
+    keep = []
+    for d in sel.documents:
+        if fits_filesystem(d.size, fs):
+            keep.append(d)
+        else:
+            held.append(HeldBack(d.id, d.title, d.source_path, "too_large",
+                                 too_large_message(d.original_name or d.title, d.size)))
+    sel.documents = keep
+    return held
+
+
+def export_package(
+    lib: Library,
+    period: str,
+    out_dir: Path | str,
+    unit: str | None = None,
+    standard: str | None = None,
+    make_zip: bool = False,
+    progress: ProgressCallback = no_progress,
+    cancel: CancelToken | None = None,
+    *,
+    filesystem: str | None = None,
+    today: dt.date | None = None,
+) -> ExportReport:
+    """Export ``period`` (optionally one unit's documents, or one indicator's subtree) to
+    ``out_dir`` as an assessment package; see the package docstring for the layout.
+
+    ``filesystem`` overrides the detected file system of the target ("vfat" = FAT32), ``today``
+    the export date (both for tests).
+    """
+    started = time.monotonic()
+    out_dir = Path(out_dir)
+    check_target(lib, out_dir)
+    sel = select_for_export(lib, str(period), unit, standard)
+    if not sel.standards:
+        raise CivLedgerError(f"年度 {sel.period} 没有可导出的测评标准：请先导入测评体系。")
+    fs = filesystem if filesystem is not None else filesystem_type(out_dir)
+    report = ExportReport(out_dir, sel.period, held_back=list(sel.held_back),
+                          released=list(sel.released), filesystem=fs)
+    report.held_back += _hold_back_too_large(sel, fs)
+    layout = plan_layout(sel, fonds=str(lib.get_setting("fonds_code", "") or ""))
+    report.renamed = [{"document_id": p.doc.id, "title": p.doc.title, "path": p.path,
+                       "reasons": p.renamed} for p in layout.placements if p.renamed]
+    report.standards = len(layout.folders)
+    report.placements = len(layout.placements)
+    report.documents = len({p.doc.id for p in layout.placements})
+    day = today or dt.date.today()
+    try:
+        entries = _source_entries(lib, layout, report)
+        entries += _generated_entries(lib, sel, layout, day, progress, cancel, report)
+    except Cancelled:
+        report.cancelled = True
+        report.error = "导出已取消（尚未写入任何文件）。"
+        report.seconds = time.monotonic() - started
+        return report
+    report.files = len(entries)
+    report.bytes = sum(e.size for e in entries)
+    _check_space(out_dir, entries)
+
+    writer = PackageWriter(out_dir, entries, progress, cancel)
+    try:
+        result = writer.run()
+    except Cancelled:
+        report.cancelled = True
+        report.error = (f"导出已取消。{out_dir} 中的资料包不完整（有“{INCOMPLETE_MARKER}”，"
+                        "没有清单），请勿使用；再次导出到同一文件夹会补全。")
+    except OSError as exc:
+        if exc.errno == errno.ENOSPC:
+            report.error = (f"U盘或目标磁盘空间已满，导出未完成。{out_dir} 中的资料包不完整，"
+                            "请腾出空间或换用更大的U盘后重新导出。")
+        else:
+            name = exc.filename or ""
+            report.error = f"写入 {name or out_dir} 时出错：{exc.strerror or exc}。资料包不完整。"
+    else:
+        report.written = result.written
+        report.moved = result.moved
+        report.unchanged = result.unchanged
+        report.removed = result.removed
+        report.problems += result.problems
+        report.verified = result.verified and not report.problems
+        if report.problems:
+            writer.fail(f"{len(report.problems)} 个问题，见导出报告")
+        else:
+            info = BagInfo(
+                organisation=sel.organisation, period=sel.period,
+                period_start=sel.period_start, period_end=sel.period_end,
+                exported=dt.datetime.now().replace(microsecond=0), documents=report.documents,
+                files=report.files, bytes=report.bytes, held_back=len(report.held_back),
+                unit=sel.unit or "", standard=sel.standard or "", framework=sel.framework)
+            try:
+                writer.finish(tag_files(info, {e.path: e.sha256 for e in entries}))
+            except OSError as exc:
+                report.verified = False
+                report.error = f"写入清单文件时出错：{exc.strerror or exc}。资料包不完整。"
+                with contextlib.suppress(OSError):
+                    writer.fail(report.error)
+    if make_zip and report.ok:
+        try:
+            report.zip_path = str(zip_package(out_dir, fs, progress, cancel))
+        except Cancelled:
+            report.notes.append("已取消生成压缩包；资料包文件夹本身已完整导出。")
+        except (CivLedgerError, OSError) as exc:
+            report.problems.append({"kind": "zip_failed", "path": out_dir.name + ".zip",
+                                    "message": str(exc)})
+    report.seconds = time.monotonic() - started
+    return report
+
+
+
+def estimate(lib: Library, period: str, unit: str | None = None,
+             standard: str | None = None) -> tuple[int, int]:
+    """(files, bytes) a package will hold, for the wizard's free-space check before exporting.
+
+    Document files are counted exactly; the generated Word, Excel and index files are estimated.
+    """
+    sel = select_for_export(lib, str(period), unit, standard)
+    layout = plan_layout(sel)
+    placements = layout.placements
+    photos = sum(len(photo_placements(f)) for f in layout.folders)
+    sheets = sum(1 for f in layout.folders if photo_placements(f))
+    files = len(placements) + len(layout.folders) + sheets + 5
+    size = sum(p.doc.size for p in placements)
+    generated = (40_000 * len(layout.folders) + 250_000 * photos + 1_500 * len(placements)
+                 + 100_000)
+    return files, size + generated

@@ -1,0 +1,81 @@
+"""What the target drive is: its file system (FAT32 cannot hold files of 4 GiB), its free space,
+and how to make a read-back come from the stick rather than from the system's memory cache.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import shutil
+import sys
+from pathlib import Path
+
+
+def existing_parent(path: Path) -> Path:
+    path = path.absolute()
+    while not path.exists() and path.parent != path:
+        path = path.parent
+    return path
+
+
+def filesystem_type(path: Path) -> str | None:
+    """"vfat", "exfat", "ext4", "NTFS", "FAT32" … for the drive holding ``path``; None if unknown."""
+    target = existing_parent(path)
+    if sys.platform == "win32":
+        return _windows_fs(target)
+    try:
+        mounts = Path("/proc/mounts").read_text("utf-8").splitlines()
+    except OSError:
+        return None
+    resolved = str(target.resolve())
+    best, fs = "", None
+    for line in mounts:
+        parts = line.split()
+        if len(parts) < 3:
+            continue
+        point = parts[1].replace("\\040", " ")
+        inside = resolved == point or resolved.startswith(point.rstrip("/") + "/")
+        if inside and len(point) >= len(best):
+            best, fs = point, parts[2]
+    return fs
+
+
+def _windows_fs(path: Path) -> str | None:  # pragma: no cover - Windows only
+    import ctypes
+
+    kernel = ctypes.windll.kernel32  # type: ignore[attr-defined]
+    root = ctypes.create_unicode_buffer(261)
+    if not kernel.GetVolumePathNameW(str(path), root, 261):
+        return None
+    fs_name = ctypes.create_unicode_buffer(261)
+    ok = kernel.GetVolumeInformationW(root.value, None, 0, None, None, None, fs_name, 261)
+    return fs_name.value if ok else None
+
+
+def free_bytes(path: Path) -> int:
+    return shutil.disk_usage(existing_parent(path)).free
+
+
+def settle(fd: int) -> None:
+    """Push a written file to the device and drop it from the cache, so that reading it back
+    reads what the stick really holds (a fake-capacity stick fails here, not at the evaluator's).
+
+    POSIX: fdatasync, then POSIX_FADV_DONTNEED. Windows: FlushFileBuffers through fsync; the
+    read-back may still be served from the cache there.
+    """
+    if hasattr(os, "fdatasync"):
+        with contextlib.suppress(OSError):
+            os.fdatasync(fd)
+    else:
+        with contextlib.suppress(OSError):
+            os.fsync(fd)
+    if hasattr(os, "posix_fadvise"):
+        with contextlib.suppress(OSError):
+            os.posix_fadvise(fd, 0, 0, os.POSIX_FADV_DONTNEED)
+
+
+def drop_cache(fd: int) -> None:
+    """Drop clean cached pages of a file not written now (a file kept from an earlier export)."""
+    if hasattr(os, "posix_fadvise"):
+        with contextlib.suppress(OSError):
+            os.posix_fadvise(fd, 0, 0, os.POSIX_FADV_DONTNEED)

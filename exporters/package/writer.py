@@ -1,0 +1,450 @@
+"""Writing a package folder: copy what changed, read every file back, and only then the manifest.
+
+The order is what makes a package trustworthy on a stick:
+
+1. ``导出未完成.txt`` is written first and the old manifest removed, so an interrupted export
+   (cancel, full stick, pulled stick, power cut) is visibly incomplete.
+2. Each planned file is kept when the folder already holds it (same size, and the earlier
+   manifest — or, after an interrupted export, a fresh hash — gives the same SHA-256), moved when
+   an earlier export holds the same content under another name (a renumbered or retitled
+   document), else copied.
+3. A second thread reads every file back and hashes it while the next ones are copied: written
+   files are first pushed to the device and dropped from the cache (``volume.settle``), so the
+   bytes compared are the stick's. A mismatch is rewritten once, then reported.
+4. Files of an earlier export that are no longer planned are removed.
+5. Only when all of that succeeded are the tag files written and the marker removed
+   (``finish``).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+import errno
+import hashlib
+import os
+import queue
+import shutil
+import sys
+import threading
+import unicodedata
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from archive.errors import Cancelled
+from archive.progress import CancelToken, ProgressCallback, no_progress
+from exporters.package.manifest import (
+    BAG_INFO_TXT,
+    BAGIT_TXT,
+    INCOMPLETE_MARKER,
+    MANIFEST_TXT,
+    TAG_FILES,
+    TAGMANIFEST_TXT,
+    read_manifest,
+)
+from exporters.package.meter import ByteMeter
+from exporters.package.volume import drop_cache, settle
+
+CHUNK = 1024 * 1024
+# Files up to this size are copied in one call (sendfile on Linux); larger ones in chunks so that
+# cancel and progress act within a file.
+WHOLE_COPY_LIMIT = 32 * 1024 * 1024
+STAGING_DIR = ".civledger-staging"
+# Files an operating system or an office program leaves in a folder someone opened: never ours,
+# never removed, not reported as tampering.
+OS_ARTEFACTS = frozenset({"thumbs.db", "desktop.ini", ".ds_store", "ehthumbs.db"})
+OS_DIRS = frozenset({"system volume information", "$recycle.bin", ".trashes", ".fseventsd",
+                     ".spotlight-v100"})
+
+
+def path_key(path: str) -> str:
+    """How Windows tells two names apart: case-insensitively, after Unicode normalisation."""
+    return unicodedata.normalize("NFC", path).casefold()
+
+
+def is_artefact(rel: str) -> bool:
+    parts = rel.split("/")
+    name = parts[-1]
+    return (name.casefold() in OS_ARTEFACTS or name.startswith("~$")
+            or any(p.casefold() in OS_DIRS for p in parts[:-1]))
+
+
+@dataclass
+class Entry:
+    """One file of the package: copied from ``source`` or written from ``data``."""
+
+    path: str
+    size: int
+    sha256: str
+    source: Path | None = None
+    data: bytes | None = None
+    label: str = ""
+
+    @classmethod
+    def generated(cls, path: str, data: bytes) -> Entry:
+        return cls(path, len(data), hashlib.sha256(data).hexdigest(), data=data,
+                   label=path.rsplit("/", 1)[-1])
+
+
+@dataclass
+class WriteResult:
+    written: list[str] = field(default_factory=list)
+    moved: list[str] = field(default_factory=list)
+    unchanged: int = 0
+    removed: list[str] = field(default_factory=list)
+    problems: list[dict[str, Any]] = field(default_factory=list)
+    verified: bool = False
+
+
+def walk_files(root: Path) -> Iterator[str]:
+    """Every file under ``root`` as a "/"-separated relative path."""
+    for dirpath, dirnames, filenames in os.walk(root):
+        rel_dir = os.path.relpath(dirpath, root)
+        dirnames.sort()
+        for name in sorted(filenames):
+            rel = name if rel_dir == "." else f"{rel_dir}/{name}"
+            yield rel.replace(os.sep, "/")
+
+
+def hash_path(path: Path, buf: bytearray | None = None, written: bool = False,
+              settle_first: bool = True) -> str:
+    """SHA-256 of a file as the device holds it (see ``volume.settle``)."""
+    flags = os.O_RDONLY | getattr(os, "O_BINARY", 0)
+    if written and sys.platform == "win32":
+        flags = os.O_RDWR | getattr(os, "O_BINARY", 0)  # FlushFileBuffers needs write access
+    fd = os.open(path, flags)
+    try:
+        if settle_first:
+            (settle if written else drop_cache)(fd)
+        digest = hashlib.sha256()
+        buf = buf if buf is not None else bytearray(CHUNK)
+        view = memoryview(buf)
+        with open(fd, "rb", buffering=0, closefd=False) as fh:
+            while n := fh.readinto(buf):
+                digest.update(view[:n])
+        return digest.hexdigest()
+    finally:
+        os.close(fd)
+
+
+def write_marker(root: Path, state: str, detail: str = "") -> None:
+    started = dt.datetime.now().isoformat(timespec="seconds")
+    text = (
+        "本资料包尚未导出完成，内容不完整，请勿交给测评人员使用。\r\n"
+        "请在创文台账中向同一文件夹重新导出：已经复制好的文件不会重复复制。\r\n"
+        f"状态：{state}\r\n时间：{started}\r\n"
+    )
+    if detail:
+        text += f"原因：{detail}\r\n"
+    (root / INCOMPLETE_MARKER).write_text(text, "utf-8")
+
+
+class PackageWriter:
+    """Brings the folder ``root`` to exactly ``entries``; see the module docstring."""
+
+    def __init__(self, root: Path, entries: list[Entry], progress: ProgressCallback = no_progress,
+                 cancel: CancelToken | None = None) -> None:
+        self.root = root
+        self.entries = entries
+        self.progress = progress
+        self.cancel = cancel
+        self.result = WriteResult()
+        self._dirs: set[Path] = set()
+        self._copied = 0
+        self._verified = 0
+        self._meter: ByteMeter | None = None
+        self._current: Path | None = None  # the file being written, removed if interrupted
+
+    # -- the run ---------------------------------------------------------------------------
+    def run(self) -> WriteResult:
+        self.root.mkdir(parents=True, exist_ok=True)
+        old = read_manifest(self.root) or {}
+        write_marker(self.root, "正在导出")
+        for name in (MANIFEST_TXT, TAGMANIFEST_TXT, BAG_INFO_TXT, BAGIT_TXT):
+            (self.root / name).unlink(missing_ok=True)
+
+        keep, check, write = self._classify(old)
+        moves = self._stage_moves(old, write)
+        write_bytes = sum(e.size for e in write) + sum(e.size for e in check)
+        verify_bytes = sum(e.size for e in self.entries)
+        self._meter = ByteMeter(self.progress, write_bytes + verify_bytes)
+        try:
+            failed = self._pipeline(keep, check, write, moves)
+            for entry in failed:
+                self._repair(entry)
+            self._remove_unplanned()
+        except BaseException as exc:
+            self._abort(exc)
+            raise
+        self.result.verified = not self.result.problems
+        self._meter.done = self._meter.total
+        self._meter.report("已核对全部文件", force=True)
+        return self.result
+
+    def _check_cancel(self) -> None:
+        if self.cancel is not None:
+            self.cancel.raise_if_cancelled()
+
+    def _report(self, action: str) -> None:
+        assert self._meter is not None
+        self._meter.done = self._copied + self._verified
+        self._meter.report(action)
+
+    def _classify(self, old: dict[str, str]) -> tuple[list[Entry], list[Entry], list[Entry]]:
+        keep: list[Entry] = []
+        check: list[Entry] = []
+        write: list[Entry] = []
+        for e in self.entries:
+            try:
+                size = (self.root / e.path).stat().st_size
+            except OSError:
+                write.append(e)
+                continue
+            if size != e.size:
+                write.append(e)
+            elif old.get(e.path) == e.sha256:
+                keep.append(e)
+            elif e.path in old:
+                write.append(e)  # same size, other content: changed
+            else:
+                check.append(e)  # left by an interrupted export: hash decides
+        return keep, check, write
+
+    def _stage_moves(self, old: dict[str, str], write: list[Entry]) -> dict[str, Path]:
+        """Move content an earlier export holds under a name no longer planned for it out of
+        the way, to be renamed into its new place instead of copied again."""
+        planned = {path_key(e.path): e.sha256 for e in self.entries}
+        wanted = {e.sha256: e.size for e in write}
+        spare: dict[str, str] = {}
+        for path, sha in old.items():
+            if sha in wanted and sha not in spare and planned.get(path_key(path)) != sha:
+                spare[sha] = path
+        moves: dict[str, Path] = {}
+        staging = self.root / STAGING_DIR
+        for n, (sha, path) in enumerate(sorted(spare.items())):
+            src = self.root / path
+            try:
+                if src.stat().st_size != wanted[sha]:
+                    continue
+                staging.mkdir(exist_ok=True)
+                dest = staging / f"{n:06d}"
+                os.replace(src, dest)
+            except OSError:
+                continue
+            moves[sha] = dest
+        return moves
+
+    def _ensure_dir(self, path: Path) -> None:
+        parent = path.parent
+        if parent not in self._dirs:
+            parent.mkdir(parents=True, exist_ok=True)
+            self._dirs.add(parent)
+
+    def _write(self, e: Entry, moves: dict[str, Path]) -> None:
+        target = self.root / e.path
+        self._ensure_dir(target)
+        staged = moves.pop(e.sha256, None)
+        if staged is not None:
+            os.replace(staged, target)
+            self.result.moved.append(e.path)
+            self._copied += e.size
+            return
+        self._current = target
+        if e.data is not None:
+            with open(target, "wb") as fh:
+                fh.write(e.data)
+            self._copied += e.size
+        else:
+            assert e.source is not None
+            self._copy(e.source, target, e.size)
+        self._current = None
+        self.result.written.append(e.path)
+
+    def _copy(self, src: Path, dst: Path, size: int) -> None:
+        if size <= WHOLE_COPY_LIMIT:
+            shutil.copyfile(src, dst)
+            self._copied += size
+            return
+        with open(src, "rb") as fin, open(dst, "wb") as fout:
+            while chunk := fin.read(CHUNK * 8):
+                self._check_cancel()
+                fout.write(chunk)
+                self._copied += len(chunk)
+                self._report(f"正在复制 {dst.name}")
+
+    def _pipeline(self, keep: list[Entry], check: list[Entry], write: list[Entry],
+                  moves: dict[str, Path]) -> list[Entry]:
+        """Copy on this thread, read back on another; returns entries whose read-back failed."""
+        jobs: queue.Queue[tuple[Entry, bool] | None] = queue.Queue(maxsize=256)
+        failed: list[Entry] = []
+        errors: list[BaseException] = []
+        stop = threading.Event()
+
+        def verifier() -> None:
+            buf = bytearray(CHUNK)
+            while True:
+                job = jobs.get()
+                if job is None or stop.is_set():
+                    return
+                entry, written = job
+                try:
+                    actual = hash_path(self.root / entry.path, buf, written=written)
+                except FileNotFoundError:
+                    actual = ""
+                except OSError as exc:
+                    errors.append(exc)
+                    stop.set()
+                    return
+                if actual != entry.sha256:
+                    failed.append(entry)
+                self._verified += entry.size
+
+        thread = threading.Thread(target=verifier, name="package-verify", daemon=True)
+        thread.start()
+
+        def put(job: tuple[Entry, bool] | None) -> None:
+            while True:
+                if errors:
+                    raise errors[0]
+                try:
+                    jobs.put(job, timeout=0.2)
+                    return
+                except queue.Full:
+                    self._check_cancel()
+                    self._report("正在核对")
+
+        try:
+            for e in keep:
+                put((e, False))
+                self.result.unchanged += 1
+            buf = bytearray(CHUNK)
+            for e in check:
+                self._check_cancel()
+                try:
+                    same = hash_path(self.root / e.path, buf) == e.sha256
+                except OSError:
+                    same = False
+                self._copied += e.size
+                if same:
+                    self._verified += e.size
+                    self.result.unchanged += 1
+                else:
+                    write.append(e)
+                self._report("正在比对已有文件")
+            for e in write:
+                self._check_cancel()
+                self._write(e, moves)
+                put((e, True))
+                self._report(f"正在复制 {e.label or e.path.rsplit('/', 1)[-1]}")
+            put(None)
+            while thread.is_alive():
+                thread.join(timeout=0.2)
+                self._check_cancel()
+                self._report("正在读回核对")
+            if errors:
+                raise errors[0]
+        finally:
+            if thread.is_alive():
+                stop.set()
+                with contextlib.suppress(queue.Full):
+                    jobs.put_nowait(None)
+                thread.join(timeout=30)
+        return failed
+
+    def _repair(self, e: Entry) -> None:
+        """Rewrite a file whose read-back differed; report it if it differs again."""
+        self._check_cancel()
+        if e.path in self.result.written:
+            self.result.written.remove(e.path)
+        elif e.path in self.result.moved:
+            self.result.moved.remove(e.path)
+        else:
+            self.result.unchanged -= 1
+        self._write(e, {})
+        try:
+            actual = hash_path(self.root / e.path, written=True)
+        except OSError:
+            actual = ""
+        if actual != e.sha256:
+            source = str(e.source) if e.source is not None else "（生成的文件）"
+            self.result.problems.append({
+                "kind": "write_failed", "path": e.path,
+                "message": f"文件“{e.path}”写入后读回的内容与原文件不一致（来源：{source}）。"
+                           "U盘可能已损坏或是虚标容量的U盘；资料库中的原文件也可能已损坏，"
+                           "可运行 verify 检查资料库。",
+            })
+
+    def _remove_unplanned(self) -> None:
+        planned = {path_key(e.path): e.path for e in self.entries}
+        exact = {e.path for e in self.entries}
+        keep = {path_key(n) for n in (*TAG_FILES, INCOMPLETE_MARKER)}
+        for rel in list(walk_files(self.root)):
+            if rel in exact or path_key(rel) in keep or is_artefact(rel):
+                continue
+            path = self.root / rel
+            twin = planned.get(path_key(rel))
+            if twin is not None:
+                with contextlib.suppress(OSError):
+                    if os.path.samefile(path, self.root / twin):
+                        continue  # a case-insensitive file system: it is the planned file
+            try:
+                path.unlink()
+            except OSError as exc:
+                self.result.problems.append({
+                    "kind": "unexpected", "path": rel,
+                    "message": f"无法删除上次导出留下的文件“{rel}”：{exc.strerror or exc}"})
+                continue
+            if not rel.startswith(STAGING_DIR + "/"):
+                self.result.removed.append(rel)
+        self._remove_empty_dirs()
+
+    def _remove_empty_dirs(self) -> None:
+        for dirpath, _dirnames, _filenames in sorted(os.walk(self.root), key=lambda t: -len(t[0])):
+            path = Path(dirpath)
+            if path == self.root:
+                continue
+            rel = os.path.relpath(path, self.root).replace(os.sep, "/")
+            if is_artefact(rel + "/x"):
+                continue
+            with contextlib.suppress(OSError):
+                path.rmdir()  # only succeeds when empty
+
+    def _abort(self, exc: BaseException) -> None:
+        """Leave the folder visibly incomplete: marker with the reason, no half-written file."""
+        if self._current is not None:
+            with contextlib.suppress(OSError):
+                self._current.unlink()
+        if isinstance(exc, Cancelled):
+            state, detail = "已取消", "导出在完成前被取消"
+        elif isinstance(exc, OSError) and exc.errno == errno.ENOSPC:
+            state, detail = "出错", "U盘或目标磁盘空间不足"
+        else:
+            state, detail = "出错", str(exc)
+        with contextlib.suppress(OSError):
+            write_marker(self.root, state, detail)
+
+    # -- completion ------------------------------------------------------------------------
+    def fail(self, detail: str) -> None:
+        """Mark the package as failed (problems found after copying)."""
+        write_marker(self.root, "未通过核对", detail)
+
+    def finish(self, tag_files: dict[str, bytes]) -> None:
+        """Write the tag files, read them back, and only then remove the incomplete marker."""
+        for name, data in tag_files.items():
+            path = self.root / name
+            with open(path, "wb") as fh:
+                fh.write(data)
+                fh.flush()
+                os.fsync(fh.fileno())
+        for name, data in tag_files.items():
+            if (self.root / name).read_bytes() != data:
+                raise OSError(errno.EIO, f"清单文件 {name} 写入后读回不一致")
+        (self.root / INCOMPLETE_MARKER).unlink(missing_ok=True)
+        if hasattr(os, "O_DIRECTORY"):
+            fd = os.open(self.root, os.O_RDONLY | os.O_DIRECTORY)
+            try:
+                os.fsync(fd)
+            finally:
+                os.close(fd)
