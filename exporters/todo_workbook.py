@@ -144,7 +144,7 @@ def _scope(report: dict[str, Any]) -> str:
 
 
 # -- sheets -------------------------------------------------------------------------------
-def _summary_sheet(ws: Worksheet, report: dict[str, Any], unit_sheets: dict[str, str]) -> None:
+def _summary_sheet(ws: Worksheet, report: dict[str, Any], unit_sheets: list[str]) -> None:
     s, score = report["summary"], report["score"]
     _title(ws, f"{_scope(report)}创文佐证资料查漏补缺汇总",
            f"年度范围：{report['start']} 至 {report['end']}　　生成时间：{report['generated_at']}",
@@ -204,10 +204,8 @@ def _summary_sheet(ws: Worksheet, report: dict[str, Any], unit_sheets: dict[str,
     first = row + 1
     _table(ws, row, ("单位", "联络员", "电话", "承担测评标准", "资料未齐全", "待改正问题", "状态"),
            (34, 12, 16, 14, 12, 12, 10), unit_rows)
-    for offset, u in enumerate(report["units"]):
-        sheet = unit_sheets.get(u["name"])
-        if sheet:
-            _internal_link(ws.cell(row=first + offset, column=1), sheet, u["name"])
+    for offset, (u, sheet) in enumerate(zip(report["units"], unit_sheets, strict=True)):
+        _internal_link(ws.cell(row=first + offset, column=1), sheet, u["name"])
     # The summary's first rows are key figures, not a list: freeze only the title.
     ws.freeze_panes = "A3"
     ws.column_dimensions["A"].width = 34
@@ -296,17 +294,16 @@ def write_todo_workbook(report: dict[str, Any], path: Path,
     standards = wb.create_sheet(STANDARDS_SHEET)
     findings = wb.create_sheet(FINDINGS_SHEET)
     taken = list(FIXED_SHEETS)
-    unit_sheets: dict[str, str] = {}
+    titles: list[str] = []
     for unit in report["units"]:
-        name = sheet_title(unit["short_name"] or unit["name"]
-                           if len(unit["name"]) > MAX_SHEET_NAME else unit["name"], taken)
-        taken.append(name)
-        unit_sheets[unit["name"]] = name
-    _summary_sheet(summary, report, unit_sheets)
+        long = len(unit["name"]) > MAX_SHEET_NAME and unit["short_name"]
+        titles.append(sheet_title(unit["short_name"] if long else unit["name"], taken))
+        taken.append(titles[-1])
+    _summary_sheet(summary, report, titles)
     _standards_sheet(standards, report)
     _findings_sheet(findings, report, store)
-    for unit in report["units"]:
-        _unit_sheet(wb.create_sheet(unit_sheets[unit["name"]]), report, unit, store)
+    for unit, title in zip(report["units"], titles, strict=True):
+        _unit_sheet(wb.create_sheet(title), report, unit, store)
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         wb.save(str(path))

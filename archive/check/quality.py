@@ -48,8 +48,8 @@ MIN_DUPLICATE_TEXT = 80
 
 # Titles that are a program's default file name, not a 题名.
 _DEFAULT_TITLE = re.compile(
-    r"^(新建.*文档.*|新建文本文档.*|文档\d*|未命名.*|无标题.*|untitled.*|doc\d*|document\d*|"
-    r"img[_\-]?\d+.*|dsc[_\-]?\d+.*|scan.*|扫描.*\d*|微信图片.*|\d+)$",
+    r"^(新建.*文档.*|文档\d*|未命名.*|无标题.*|untitled.*|doc\d*|document\d*|img[_\-]?\d+.*|"
+    r"dsc[_\-]?\d+.*|scan[_\-]?\d*|扫描件?\d*|微信图片.*|\d+)$",
     re.IGNORECASE,
 )
 _SPACES = re.compile(r"\s+")
@@ -184,7 +184,7 @@ def find_duplicates(docs: Iterable[DocFacts], standard_codes: dict[int, str]
     seen: dict[tuple[int, str, str], int] = {}
     found: dict[int, tuple[int, str, str]] = {}
     for doc in sorted(docs, key=lambda d: d.id):
-        keys: list[tuple[str, str]] = [("file", str(doc.file_id))]
+        keys: list[tuple[str, str]] = [("文件", str(doc.file_id))]
         number = _number_key(doc.doc_number)
         if number:
             keys.append(("文号", number))
@@ -224,7 +224,8 @@ def _document_findings(doc: DocFacts, ctx: QualityContext) -> list[tuple[str, st
     name = _name(doc)
     broken = True
     if is_empty(doc):
-        add("empty", f"{name}是空文件（0 字节或没有任何内容），请重新提供原件。")
+        what = "0 字节" if doc.size == 0 else (doc.status_reason or "没有任何内容")
+        add("empty", f"{name}是空文件（{what}），请重新提供原件。")
     elif is_corrupt(doc):
         why = f"（{doc.status_reason}）" if doc.status_reason else ""
         add("corrupt", f"{name}已损坏，无法正常打开{why}：可能是下载不完整，请重新提供完好的文件。")

@@ -289,21 +289,37 @@ def check_sources(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return build_sources(tmp_path_factory.mktemp("check_sources"))
 
 
-@pytest.fixture(scope="module")
-def ledger(check_sources: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Ledger]:
-    """The defect ledger, shared read-only by a module's tests."""
-    lib = Library.create(tmp_path_factory.mktemp("check_ledger") / "lib")
+@pytest.fixture(scope="session")
+def ledger_template(check_sources: Path, tmp_path_factory: pytest.TempPathFactory
+                    ) -> tuple[Path, dict[str, int]]:
+    """The defect ledger built once (migrations, import, extraction); tests get copies."""
+    root = tmp_path_factory.mktemp("check_template") / "lib"
+    lib = Library.create(root)
     try:
-        yield build_ledger(lib, check_sources)
+        ids = build_ledger(lib, check_sources).ids
     finally:
         lib.close()
+    return root, ids
+
+
+def _copy(template: tuple[Path, dict[str, int]], target: Path) -> Ledger:
+    shutil.copytree(template[0], target)
+    return Ledger(Library.open(target), dict(template[1]))
+
+
+@pytest.fixture(scope="module")
+def ledger(ledger_template: tuple[Path, dict[str, int]],
+           tmp_path_factory: pytest.TempPathFactory) -> Iterator[Ledger]:
+    """The defect ledger, shared read-only by a module's tests."""
+    copy = _copy(ledger_template, tmp_path_factory.mktemp("check_ledger") / "lib")
+    yield copy
+    copy.lib.close()
 
 
 @pytest.fixture
-def fresh_ledger(check_sources: Path, tmp_path: Path) -> Iterator[Ledger]:
-    """The same ledger for a test that changes it (acceptances, links)."""
-    lib = Library.create(tmp_path / "lib")
-    try:
-        yield build_ledger(lib, check_sources)
-    finally:
-        lib.close()
+def fresh_ledger(ledger_template: tuple[Path, dict[str, int]], tmp_path: Path
+                 ) -> Iterator[Ledger]:
+    """A copy of the ledger for a test that changes it (acceptances, links, settings)."""
+    copy = _copy(ledger_template, tmp_path / "lib")
+    yield copy
+    copy.lib.close()
