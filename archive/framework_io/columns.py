@@ -51,6 +51,9 @@ SYNONYMS: dict[str, tuple[str, ...]] = {
                "申报材料", "台账资料", "佐证材料要求", "资料清单"),
 }
 
+# "项目名称", "标准要求": a two-character name followed by one of these is still that name; a
+# data cell such as "标准一" is not.
+_SHORT_SUFFIXES = ("名称", "要求", "清单", "及要求", "说明", "内容")
 _BRACKETS = re.compile(r"[（(【\[][^）)】\]]*[）)】\]]")
 _NOISE = re.compile(r"[\s*＊:：、/]+")
 
@@ -73,7 +76,8 @@ def match_header(text: str) -> list[tuple[str, int]]:
                 q = 3
             elif bare == w:
                 q = 2
-            elif len(w) >= 2 and bare.startswith(w) and len(bare) <= len(w) + 5:
+            elif bare.startswith(w) and len(bare) <= len(w) + 5 and (
+                    len(w) >= 3 or bare[len(w):] in _SHORT_SUFFIXES):
                 q = 1
             else:
                 continue
@@ -165,7 +169,9 @@ def find_header(grid: SheetGrid) -> HeaderInfo | None:
         single = _row_headers(grid, r, n_cols)
         cols1 = assign_fields(single)
         options = [(cols1, r, single)]
-        if r + 1 < grid.n_rows:
+        # A second header row only extends a first row that names fields itself (a title row
+        # merged across the table above the header is not a header row).
+        if r + 1 < grid.n_rows and cols1:
             double = _two_row_headers(grid, r, n_cols)
             cols2 = assign_fields(double)
             if _score(cols2) > _score(cols1):

@@ -245,12 +245,13 @@ def fill_down(path: Path) -> Path:
 # holds the encrypted workbook in streams named EncryptionInfo and EncryptedPackage.
 def _cfb(streams: dict[str, bytes]) -> bytes:
     sector = 512
+    # Streams shorter than 4096 bytes would belong in the mini stream: pad them instead.
+    streams = {name: data.ljust(4096, b"\0") for name, data in streams.items()}
     names = list(streams)
     data_sectors: list[bytes] = []
     starts: list[int] = []
     for name in names:
-        payload = streams[name].ljust(4096, b"\0")  # ≥ 4096 bytes: no mini stream needed
-        payload += b"\0" * (-len(payload) % sector)
+        payload = streams[name] + b"\0" * (-len(streams[name]) % sector)
         starts.append(len(data_sectors))
         data_sectors.extend(payload[i:i + sector] for i in range(0, len(payload), sector))
     n_data = len(data_sectors)
@@ -258,7 +259,7 @@ def _cfb(streams: dict[str, bytes]) -> bytes:
     fat_sector = n_data + 1
     fat = []
     for name, start in zip(names, starts, strict=True):
-        count = (max(len(streams[name]), 4096) + sector - 1) // sector
+        count = (len(streams[name]) + sector - 1) // sector
         fat.extend(start + i + 1 for i in range(count - 1))
         fat.append(0xFFFFFFFE)
     fat.append(0xFFFFFFFE)  # directory
@@ -290,4 +291,75 @@ def encrypted_xlsx(path: Path) -> Path:
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_bytes(_cfb({"EncryptionInfo": b"\x04\x00\x04\x00" + b"\x40\x00\x00\x00",
                            "EncryptedPackage": b"\x00" * 64}))
+    return path
+
+
+def _record(rid: int, data: bytes) -> bytes:
+    return struct.pack("<HH", rid, len(data)) + data
+
+
+def _biff_string(text: str, lenlen: int) -> bytes:
+    return struct.pack("<B" if lenlen == 1 else "<H", len(text)) + b"\x01" + text.encode(
+        "utf-16-le")
+
+
+def make_xls(path: Path, sheets: list[tuple[str, list[list[str | None]],
+                                            list[tuple[int, int, int, int]]]]) -> Path:
+    """A legacy BIFF8 .xls (as Excel 97–2003 saves it): text cells and merged ranges
+    (first row, last row, first col, last col; 0-based, inclusive) per sheet."""
+    bof_globals = _record(0x0809, struct.pack("<HHHHII", 0x0600, 0x0005, 0, 0, 0, 0))
+    eof = _record(0x000A, b"")
+    bounds_len = sum(4 + 6 + 2 + 2 * len(name) for name, _, _ in sheets)
+    offset = len(bof_globals) + bounds_len + len(eof)
+    bodies: list[bytes] = []
+    for _name, rows, merges in sheets:
+        body = _record(0x0809, struct.pack("<HHHHII", 0x0600, 0x0010, 0, 0, 0, 0))
+        for r, row in enumerate(rows):
+            for c, value in enumerate(row):
+                if value is not None:
+                    body += _record(0x0204, struct.pack("<HHH", r, c, 0)
+                                    + _biff_string(value, 2))
+        if merges:
+            body += _record(0x00E5, struct.pack("<H", len(merges)) + b"".join(
+                struct.pack("<HHHH", *m) for m in merges))
+        bodies.append(body + eof)
+    bounds = b""
+    for (name, _, _), body in zip(sheets, bodies, strict=True):
+        bounds += _record(0x0085, struct.pack("<IBB", offset, 0, 0) + _biff_string(name, 1))
+        offset += len(body)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_bytes(_cfb({"Workbook": bof_globals + bounds + eof + b"".join(bodies)}))
+    return path
+
+
+def legacy_xls(path: Path) -> Path:
+    """Layout 6 (an old .xls): block rows merged across, 测评项目 merged vertically."""
+    rows: list[list[str | None]] = [
+        ["××区创文任务分解表（2019版）", None, None, None],
+        ["序号", "测评项目", "具体标准", "牵头单位"],
+        ["第一版块 思想道德建设（权重40%）", None, None, None],
+        ["1", "道德讲堂", "建设道德讲堂", "区文明办"],
+        ["2", None, "开展身边好人评选", "区文明办、区总工会"],
+    ]
+    return make_xls(path, [("Sheet1", rows, [(0, 0, 0, 3), (2, 2, 0, 3), (3, 4, 1, 1)])])
+
+
+def with_cached_values(path: Path, values: dict[str, str], sheet_file: str = "sheet1.xml"
+                       ) -> Path:
+    """Add the results Excel would have saved for formula cells ({"A5": "7"})."""
+    import re
+    import zipfile
+
+    tmp = path.with_suffix(".tmp")
+    with zipfile.ZipFile(path) as src, zipfile.ZipFile(tmp, "w", zipfile.ZIP_DEFLATED) as dst:
+        for item in src.infolist():
+            data = src.read(item.filename)
+            if item.filename == f"xl/worksheets/{sheet_file}":
+                text = data.decode("utf-8")
+                for ref, value in values.items():
+                    text = re.sub(rf'(<c r="{ref}"[^>]*>\s*<f>[^<]*</f>)\s*(<v\s*/>|<v></v>)?',
+                                  rf"\1<v>{value}</v>", text)
+                data = text.encode("utf-8")
+            dst.writestr(item, data)
+    tmp.replace(path)
     return path
