@@ -58,6 +58,7 @@ class TaskHandle(QObject):
         self.last_progress: ProgressEvent | None = None
         self._on_success: list[Callable[[Any], None]] = []
         self._on_failure: list[Callable[[TaskFailure], None]] = []
+        self.signals: QObject | None = None  # the worker's sender, kept alive with the handle
 
     # -- registration (chainable, like Anki's ops) ------------------------------------------
     def success(self, fn: Callable[[Any], None]) -> TaskHandle:
@@ -102,7 +103,9 @@ class TaskHandle(QObject):
 class _Runnable(QRunnable):
     def __init__(self, fn: Work, cancel: CancelToken) -> None:
         super().__init__()
-        self.setAutoDelete(False)  # Python keeps it alive until the handle is done
+        # The pool deletes the runnable once run() has returned; the signals object it emits
+        # from is kept by the handle, so queued deliveries never outlive their sender.
+        self.setAutoDelete(True)
         self.fn = fn
         self.cancel = cancel
         self.signals = _Signals()
@@ -143,7 +146,7 @@ class TaskRunner(QObject):
         super().__init__(parent)
         self.pool = QThreadPool(self)
         self.pool.setMaxThreadCount(max_threads)
-        self._running: dict[TaskHandle, _Runnable] = {}
+        self._running: set[TaskHandle] = set()
 
     def run(
         self,
@@ -164,14 +167,16 @@ class TaskRunner(QObject):
         runnable.signals.failed.connect(handle._failed)
         runnable.signals.done.connect(handle._done)
         handle.finished.connect(lambda: self._forget(handle))
-        self._running[handle] = runnable
+        handle.signals = runnable.signals
+        self._running.add(handle)
         self.started.emit(handle)
         self.pool.start(runnable)
         return handle
 
     def _forget(self, handle: TaskHandle) -> None:
-        self._running.pop(handle, None)
-        handle.deleteLater()
+        self._running.discard(handle)
+        # Python owns the handle from now on: it lives as long as a caller keeps it.
+        handle.setParent(None)
         if not self._running:
             self.idle.emit()
 

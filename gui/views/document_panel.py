@@ -15,7 +15,7 @@ from PySide6.QtWidgets import (
 )
 
 from archive.errors import CivLedgerError
-from gui.messages import show_error
+from gui import messages
 from gui.operations.documents import MetadataEdit, apply_edit
 from gui.queries.documents import document_detail, file_text, standard_choices
 from gui.queries.findings import FindingRow, findings_for_document
@@ -132,7 +132,7 @@ class DocumentPanel(QWidget):
         try:
             apply_edit(self.state.library(), doc_id, edit)
         except CivLedgerError as exc:
-            show_error(self, "保存失败，修改未保存", exc)
+            messages.show_error(self, "保存失败，修改未保存", exc)
             return
         if doc_id == self.doc_id:
             self.show_document(doc_id, page=self.preview.page)

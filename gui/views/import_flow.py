@@ -11,7 +11,7 @@ from PySide6.QtCore import QObject, Signal
 from PySide6.QtWidgets import QDialog, QFileDialog, QWidget
 
 from archive.errors import Cancelled
-from gui.messages import confirm, failure_reporter, show_error, show_info
+from gui import messages
 from gui.operations.imports import ImportOutcome, ImportRequest, reassign, run_import, undo_import
 from gui.queries.documents import standard_choices
 from gui.state import AppState
@@ -60,7 +60,7 @@ class ImportController(QObject):
                                    lambda progress, cancel: run_import(lib, request, progress,
                                                                        cancel))
         handle.success(lambda outcome: self._done(outcome, review))
-        handle.failure_handler(failure_reporter(self.window, "导入失败"))
+        handle.failure_handler(messages.failure_reporter(self.window, "导入失败"))
         return handle
 
     def _done(self, outcome: ImportOutcome, review: bool) -> None:
@@ -75,7 +75,7 @@ class ImportController(QObject):
             details = "\n".join(
                 [f"拒收：{r['source_path']}：{r['reason']}" for r in result.refused]
                 + [f"重复：{r['source_path']}" for r in result.duplicates])
-            show_info(self.window, "导入结果", summary_text(result),
+            messages.show_info(self.window, "导入结果", summary_text(result),
                       result.error or "重复的文件没有再次保存；拒收的原因见详细信息。", details)
         self.finished.emit(outcome)
 
@@ -94,7 +94,7 @@ class ImportController(QObject):
         lib = self.state.library()
         try:
             if code == UNDO:
-                if confirm(self.window, "撤销导入", "撤销本次导入？",
+                if messages.confirm(self.window, "撤销导入", "撤销本次导入？",
                            "新导入的文件将移入回收站（可从回收站恢复），本次新增的归类关系将删除。",
                            ok_text="撤销导入"):
                     self.state.documents_changed(undo_import(lib, outcome.result))
@@ -107,6 +107,6 @@ class ImportController(QObject):
         except Cancelled:
             pass
         except Exception as exc:  # noqa: BLE001 - shown to the clerk
-            show_error(self.window, "保存归类结果失败", exc)
+            messages.show_error(self.window, "保存归类结果失败", exc)
         dialog.deleteLater()
         self.finished.emit(outcome)

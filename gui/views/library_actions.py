@@ -11,8 +11,7 @@ from PySide6.QtWidgets import QDialog, QFileDialog, QMenu, QWidget
 
 from archive.errors import CivLedgerError
 from archive.library import Library
-from gui import settings
-from gui.messages import failure_reporter, show_error, show_info
+from gui import messages, settings
 from gui.operations.library import create_library
 from gui.state import AppState, module_available
 from gui.views.library_dialogs import NewLibraryDialog
@@ -34,7 +33,7 @@ class LibraryController(QObject):
         try:
             lib = Library.open(Path(path))
         except CivLedgerError as exc:
-            show_error(self.window, f"无法打开资料库 {path}", exc)
+            messages.show_error(self.window, f"无法打开资料库 {path}", exc)
             return False
         self._use(lib)
         return True
@@ -59,7 +58,7 @@ class LibraryController(QObject):
         try:
             lib = create_library(target, sample)
         except CivLedgerError as exc:
-            show_error(self.window, "无法新建资料库", exc)
+            messages.show_error(self.window, "无法新建资料库", exc)
             return False
         self._use(lib)
         return True
@@ -67,7 +66,7 @@ class LibraryController(QObject):
     def demo_library(self, target: Path | None = None) -> None:
         """Generate the demo library in a worker (it writes a thousand real documents)."""
         if not module_available("archive.demo"):
-            show_info(self.window, "示例资料库", "此版本未包含示例资料库。")
+            messages.show_info(self.window, "示例资料库", "此版本未包含示例资料库。")
             return
         if target is None:
             folder = QFileDialog.getExistingDirectory(self.window, "选择示例资料库的保存位置")
@@ -82,7 +81,7 @@ class LibraryController(QObject):
 
         handle = run_with_progress(self.state.runner, self.window, "正在生成示例资料库", work)
         handle.success(lambda path: self.open_path(path))
-        handle.failure_handler(failure_reporter(self.window, "生成示例资料库失败"))
+        handle.failure_handler(messages.failure_reporter(self.window, "生成示例资料库失败"))
 
     def _fill_recent(self) -> None:
         self.recent_menu.clear()
@@ -99,10 +98,10 @@ class LibraryController(QObject):
         lib = self.state.library()
         handle = run_with_progress(self.state.runner, self.window, "正在备份数据库",
                                    lambda _p, _c: lib.backup(), cancellable=False)
-        handle.success(lambda path: show_info(
+        handle.success(lambda path: messages.show_info(
             self.window, "备份完成", "数据库已备份。", f"备份文件：{path}\n"
             "资料文件本身保存在资料库的 files 文件夹中；整体备份请复制整个资料库文件夹。"))
-        handle.failure_handler(failure_reporter(self.window, "备份失败"))
+        handle.failure_handler(messages.failure_reporter(self.window, "备份失败"))
 
     def show_trash(self) -> TrashDialog:
         dialog = TrashDialog(self.state, self.window)

@@ -15,8 +15,7 @@ from PySide6.QtGui import (
 )
 from PySide6.QtWidgets import QLabel, QMainWindow, QTabWidget, QWidget
 
-from gui import settings
-from gui.messages import confirm, show_error, show_info
+from gui import messages, settings
 from gui.operations.documents import delete_documents, readable_copy
 from gui.state import AppState
 from gui.tasks import TaskRunner
@@ -140,7 +139,7 @@ class MainWindow(QMainWindow):
     def show_page(self, key: str) -> QWidget | None:
         page = self.pages.get(key)
         if page is None:
-            show_info(self, APP_TITLE, "此功能尚未安装。")
+            messages.show_info(self, APP_TITLE, "此功能尚未安装。")
             return None
         self.tabs.setCurrentWidget(page)
         return page
@@ -159,7 +158,7 @@ class MainWindow(QMainWindow):
         page.search(text)  # type: ignore[attr-defined]
 
     def _export(self) -> None:
-        show_info(self, APP_TITLE, "导出功能尚未安装。")
+        messages.show_info(self, APP_TITLE, "导出功能尚未安装。")
 
     # -- state ------------------------------------------------------------------------------------
     def _library_changed(self) -> None:
@@ -182,7 +181,7 @@ class MainWindow(QMainWindow):
     def _import_files(self) -> None:
         current = self.ledger.tree.current_standard()
         if current is None:
-            show_info(self, "导入文件", "请先在左侧选中一条测评标准（最末一级），再导入文件。",
+            messages.show_info(self, "导入文件", "请先在左侧选中一条测评标准（最末一级），再导入文件。",
                       "也可以把文件直接拖到左侧的测评标准上。")
             return
         self.imports.choose_files(*current)
@@ -192,10 +191,10 @@ class MainWindow(QMainWindow):
         try:
             path = readable_copy(self.state.library(), doc_id)
         except Exception as exc:  # noqa: BLE001 - shown to the clerk
-            show_error(self, "无法打开文件", exc)
+            messages.show_error(self, "无法打开文件", exc)
             return None
         if not QDesktopServices.openUrl(QUrl.fromLocalFile(str(path))):
-            show_error(self, "无法打开文件", f"没有找到能打开 {path.suffix} 文件的程序。",
+            messages.show_error(self, "无法打开文件", f"没有找到能打开 {path.suffix} 文件的程序。",
                        f"文件副本：{path}")
         else:
             self.statusBar().showMessage(f"已打开副本：{path}（在副本中的修改不会保存到资料库）",
@@ -203,17 +202,17 @@ class MainWindow(QMainWindow):
         return path
 
     def delete_documents(self, ids: list[int]) -> None:
-        if not confirm(self, "移入回收站", f"将选中的 {len(ids)} 件资料移入回收站？",
+        if not messages.confirm(self, "移入回收站", f"将选中的 {len(ids)} 件资料移入回收站？",
                        "可以在“资料库 → 回收站”中恢复。", ok_text="移入回收站"):
             return
         try:
             delete_documents(self.state.library(), ids)
         except Exception as exc:  # noqa: BLE001
-            show_error(self, "删除失败", exc)
+            messages.show_error(self, "删除失败", exc)
         self.state.documents_changed(ids)
 
     def _about(self) -> None:
-        show_info(self, "关于创文台账", "创文台账 0.1",
+        messages.show_info(self, "关于创文台账", "创文台账 0.1",
                   "创建文明城市佐证资料的归档、检索、查漏补缺与迎检导出。\n"
                   "许可证：AGPL-3.0-or-later")
 
@@ -259,7 +258,7 @@ class MainWindow(QMainWindow):
                             next((k for k, w in self.pages.items() if w is current), "ledger"))
 
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802
-        if self.runner.active and not confirm(
+        if self.runner.active and not messages.confirm(
                 self, "退出", "还有任务正在进行，确定退出？",
                 "正在进行的导入或导出将被取消；已完成的部分会完好保存。", ok_text="退出"):
             event.ignore()

@@ -23,7 +23,7 @@ from PySide6.QtWidgets import (
 )
 
 from archive.errors import CivLedgerError
-from gui.messages import show_error
+from gui import messages
 from gui.operations.library import read_settings, save_settings
 from gui.state import AppState
 
@@ -141,7 +141,7 @@ class SettingsDialog(QDialog):
                  for label, s, e, _b in self.new_periods if label.text().strip()],
             )
         except CivLedgerError as exc:
-            show_error(self, "设置未保存", exc)
+            messages.show_error(self, "设置未保存", exc)
             return
         self.state.reload_choices()
         self.state.filterChanged.emit()

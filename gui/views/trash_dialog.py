@@ -16,8 +16,8 @@ from PySide6.QtWidgets import (
 )
 
 from archive import trash
+from gui import messages
 from gui.itemmodels.trash import COL_TITLE, DocumentIdRole, TrashModel
-from gui.messages import confirm, show_error
 from gui.operations.documents import restore_documents
 from gui.state import AppState
 
@@ -72,18 +72,18 @@ class TrashDialog(QDialog):
         try:
             restore_documents(self.state.library(), ids)
         except Exception as exc:  # noqa: BLE001 - the clerk sees why
-            show_error(self, "恢复失败", exc)
+            messages.show_error(self, "恢复失败", exc)
         self.reload()
         self.state.documents_changed(ids)
         self.restored.emit(ids)
 
     def empty(self) -> None:
         n = self.model.rowCount()
-        if not confirm(self, "清空回收站", f"彻底删除回收站中的 {n} 件资料？",
+        if not messages.confirm(self, "清空回收站", f"彻底删除回收站中的 {n} 件资料？",
                        "删除后无法恢复。", ok_text="彻底删除"):
             return
         try:
             trash.empty_trash(self.state.library())
         except Exception as exc:  # noqa: BLE001
-            show_error(self, "清空回收站失败", exc)
+            messages.show_error(self, "清空回收站失败", exc)
         self.reload()
