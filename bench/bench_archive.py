@@ -1,0 +1,274 @@
+"""Issue 2 (archive core): filing throughput against plain copy+hash, ``documents list`` over
+100,000 documents, opening a 100,000-document library.
+
+Baselines are measured in the same run, on the same files and the same disk:
+- *copy+hash*: read each file, SHA-256 it, write it under its hash — what any Python script
+  that "just copies the files" does. The target is filing at ≥ 70 % of its throughput.
+- *copy+hash+fsync*: the same with an fsync per file, for context: filing makes content durable
+  before the row that points at it is committed, which the plain copy does not.
+The page cache is warmed before timing, so both sides read from memory and write to disk alike.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+import os
+import random
+import shutil
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+REPO = Path(__file__).resolve().parent.parent
+if str(REPO) not in sys.path:
+    sys.path.insert(0, str(REPO))
+
+from sqlalchemy import insert, select  # noqa: E402
+
+from archive.documents import list_documents  # noqa: E402
+from archive.frameworks import create_sample_framework, standards_overview  # noqa: E402
+from archive.importer import import_paths  # noqa: E402
+from archive.library import Library  # noqa: E402
+from archive.models import Document, DocumentStandard, File, Unit  # noqa: E402
+from archive.periods import add_period  # noqa: E402
+
+ISSUE = 2
+EXTS = ("docx", "pdf", "jpg", "xlsx", "docx", "pdf", "jpg", "jpg")
+
+
+def _row(name: str, value: float | None, unit: str, target: str, ok: bool | None,
+         notes: str = "") -> dict[str, Any]:
+    return {"issue": ISSUE, "name": name, "value": value, "unit": unit, "target": target,
+            "ok": ok, "notes": notes}
+
+
+# -- filing throughput -----------------------------------------------------------------------
+
+def make_corpus(root: Path, count: int, seed: int = 2) -> list[Path]:
+    """``count`` files of 30–70 KB (≈ 50 KB) in standard folders named the way clerks do."""
+    from archive.frameworks import assign_codes, load_sample_specs
+
+    _name, _version, roots, _contacts = load_sample_specs()
+    assign_codes(roots)
+    leaves: list[str] = []
+
+    def walk(nodes: list[Any]) -> None:
+        for node in nodes:
+            if node.children:
+                walk(node.children)
+            else:
+                leaves.append(f"{node.code} {node.title[:12]}")
+
+    walk(roots)
+    rng = random.Random(seed)
+    files = []
+    for i in range(count):
+        folder = root / leaves[i % len(leaves)]
+        folder.mkdir(parents=True, exist_ok=True)
+        path = folder / f"佐证资料{i:05d}.{EXTS[i % len(EXTS)]}"
+        path.write_bytes(rng.randbytes(rng.randint(30_000, 70_000)))
+        files.append(path)
+    return files
+
+
+def copy_and_hash(files: list[Path], dest: Path, fsync: bool = False) -> float:
+    """The baseline: read, hash, write under the hash. Returns seconds."""
+    shutil.rmtree(dest, ignore_errors=True)
+    dest.mkdir(parents=True)
+    started = time.perf_counter()
+    for src in files:
+        data = src.read_bytes()
+        digest = hashlib.sha256(data).hexdigest()
+        with open(dest / f"{digest}{src.suffix}", "wb") as out:
+            out.write(data)
+            if fsync:
+                out.flush()
+                os.fsync(out.fileno())
+    elapsed = time.perf_counter() - started
+    shutil.rmtree(dest, ignore_errors=True)
+    return elapsed
+
+
+def bench_filing(workdir: Path, count: int) -> list[dict[str, Any]]:
+    corpus = workdir / "corpus"
+    files = make_corpus(corpus, count)
+    total_mb = sum(p.stat().st_size for p in files) / 1e6
+    for p in files:  # warm the page cache: both sides read from memory
+        p.read_bytes()
+    plain = [copy_and_hash(files, workdir / "copy")]
+    lib = Library.create(workdir / "filing-lib")
+    with lib.session() as s:
+        create_sample_framework(s)
+    started = time.perf_counter()
+    result = import_paths(lib, [corpus], "2023")
+    filing = time.perf_counter() - started
+    lib.close()
+    filed = len(result.filed) + len(result.unassigned)
+    plain.append(copy_and_hash(files, workdir / "copy"))
+    durable = copy_and_hash(files, workdir / "copy", fsync=True)
+    best_plain = min(plain)
+    ratio = best_plain / filing
+    shutil.rmtree(workdir / "filing-lib", ignore_errors=True)
+    size = f"{count:,} files, {total_mb:,.0f} MB"
+    return [
+        _row("Filing throughput", count / filing, "files/s", "", None,
+             f"{size}; {filing:.1f} s; {filed:,} filed, {len(result.refused)} refused"),
+        _row("Baseline: copy+hash in Python", count / best_plain, "files/s", "", None,
+             f"best of 2 runs ({', '.join(f'{t:.1f} s' for t in plain)})"),
+        _row("Baseline: copy+hash+fsync per file", count / durable, "files/s", "", None,
+             f"{durable:.1f} s"),
+        _row("Filing vs plain copy+hash", ratio * 100, "%", "≥ 70 %", ratio >= 0.70,
+             f"filing {filing:.1f} s vs copy+hash {best_plain:.1f} s"),
+        _row("Filing vs copy+hash+fsync", durable / filing * 100, "%", "(context)", None,
+             "filing syncs once per batch, the baseline per file"),
+    ]
+
+
+# -- a 100,000-document library --------------------------------------------------------------
+
+TITLE_WORDS = ("关于开展", "志愿服务", "道德讲堂", "文明交通", "垃圾分类", "理论学习",
+               "工作方案", "会议纪要", "活动总结", "统计表", "实施方案", "通知")
+
+
+def build_big_library(root: Path, count: int, seed: int = 3) -> Library:
+    """A library with ``count`` documents, inserted with Core bulk inserts (seconds, not hours)."""
+    lib = Library.create(root)
+    with lib.session() as s:
+        create_sample_framework(s)
+        periods = [add_period(s, str(y)).id for y in (2022, 2023, 2024)]
+        standards = [r["id"] for r in standards_overview(s)]
+        units = list(s.scalars(select(Unit.id)))
+    rng = random.Random(seed)
+    now = dt.datetime(2024, 5, 1, 9, 0)
+    chunk = 20_000
+    with lib.engine.begin() as conn:
+        for start in range(1, count + 1, chunk):
+            ids = range(start, min(start + chunk, count + 1))
+            files, docs, links = [], [], []
+            for i in ids:
+                ext = EXTS[i % len(EXTS)]
+                title = "".join(rng.sample(TITLE_WORDS, 3))
+                day = dt.date(2022, 1, 1) + dt.timedelta(days=rng.randint(0, 1000))
+                files.append({"id": i, "sha256": hashlib.sha256(b"%d" % i).hexdigest(),
+                              "size": rng.randint(20_000, 900_000),
+                              "original_name": f"{title}.{ext}", "ext": ext,
+                              "page_count": rng.randint(1, 12), "status": "ok",
+                              "status_reason": "", "info": {}, "created_at": now})
+                docs.append({"id": i, "period_id": periods[i % 3],
+                             "unit_id": units[i % len(units)], "file_id": i,
+                             "kind": "photo" if ext == "jpg" else "document", "title": title,
+                             "doc_number": f"清文明办〔{day.year}〕{i % 90 + 1}号",
+                             "doc_date": day, "author": "区文明办", "retention": "30年",
+                             "classification": "公开", "remarks": "", "caption": "",
+                             "source_path": f"{i % 37:02d} 资料/{title}.{ext}",
+                             "released": False, "created_at": now, "updated_at": now})
+                links.append({"document_id": i, "indicator_id": standards[i % len(standards)]})
+                if i % 10 == 0:
+                    links.append({"document_id": i,
+                                  "indicator_id": standards[(i + 7) % len(standards)]})
+            conn.execute(insert(File), files)
+            conn.execute(insert(Document), docs)
+            conn.execute(insert(DocumentStandard), links)
+    return lib
+
+
+def time_list(lib: Library, runs: int = 3) -> list[float]:
+    """What ``documents list --json`` does in its handler: the query and the JSON text."""
+    times = []
+    for _ in range(runs):
+        started = time.perf_counter()
+        with lib.session() as s:
+            rows = list_documents(s)
+        text = json.dumps({"documents": rows}, ensure_ascii=False, default=str)
+        times.append(time.perf_counter() - started)
+        assert text and rows
+    return times
+
+
+OPEN_SCRIPT = """
+import sys, time
+sys.path.insert(0, sys.argv[1])
+from archive.library import Library
+started = time.perf_counter()
+lib = Library.open(sys.argv[2])
+elapsed = time.perf_counter() - started
+lib.close()
+print(elapsed)
+"""
+
+
+def time_open_fresh(root: Path, runs: int = 3) -> list[float]:
+    """Library.open as the first thing a fresh process does (imports excluded)."""
+    out = []
+    for _ in range(runs):
+        proc = subprocess.run([sys.executable, "-c", OPEN_SCRIPT, str(REPO), str(root)],
+                              capture_output=True, text=True, check=True)
+        out.append(float(proc.stdout.strip().splitlines()[-1]))
+    return out
+
+
+def time_cli_list(root: Path, runs: int = 2) -> list[float]:
+    out = []
+    for _ in range(runs):
+        started = time.perf_counter()
+        subprocess.run([sys.executable, str(REPO / "main.py"), "--library", str(root),
+                        "documents", "list", "--json"], stdout=subprocess.DEVNULL,
+                       stderr=subprocess.PIPE, check=True, cwd=REPO)
+        out.append(time.perf_counter() - started)
+    return out
+
+
+def bench_big_library(workdir: Path, count: int) -> list[dict[str, Any]]:
+    root = workdir / "big-lib"
+    started = time.perf_counter()
+    build_big_library(root, count).close()
+    built = time.perf_counter() - started
+    db_mb = (root / "library.db").stat().st_size / 1e6
+    fresh = time_open_fresh(root)
+    lib = Library.open(root)
+    try:
+        warm_open = []
+        for _ in range(5):
+            t0 = time.perf_counter()
+            Library.open(root).close()
+            warm_open.append(time.perf_counter() - t0)
+        listing = time_list(lib)
+        with lib.session() as s:
+            n = len(list_documents(s, period="2023"))
+    finally:
+        lib.close()
+    cli = time_cli_list(root)
+    size = f"{count:,} documents, database {db_mb:,.0f} MB (built in {built:.1f} s)"
+    median_list = statistics.median(listing)
+    median_open = statistics.median(fresh)
+    return [
+        _row(f"documents list over {count:,} documents (query + JSON)", median_list, "s",
+             "< 1 s", median_list < 1.0 if count >= 100_000 else None,
+             f"median of {len(listing)} in-process runs "
+             f"({', '.join(f'{t:.2f}' for t in listing)} s); {size}; one period: {n:,} rows"),
+        _row("documents list --json as a command (process start to exit)", min(cli), "s",
+             "(context)", None, "includes Python start-up and loading every command module"),
+        _row(f"Opening a {count:,}-document library", median_open, "s", "< 0.5 s",
+             median_open < 0.5 if count >= 100_000 else None,
+             f"first Library.open in a fresh process, median of {len(fresh)} "
+             f"({', '.join(f'{t:.3f}' for t in fresh)} s); "
+             f"again in the same process: {statistics.median(warm_open):.3f} s"),
+    ]
+
+
+def run(quick: bool, workdir: Path) -> list[dict[str, Any]]:
+    rows = bench_filing(workdir, 1_000 if quick else 10_000)
+    shutil.rmtree(workdir / "corpus", ignore_errors=True)
+    rows += bench_big_library(workdir, 100_000)
+    shutil.rmtree(workdir / "big-lib", ignore_errors=True)
+    return rows
+
+
+if __name__ == "__main__":
+    for r in run("--quick" in sys.argv, REPO / "bench" / "work" / "archive"):
+        print(r)
