@@ -74,12 +74,30 @@ def _usable_dir(preferred: Path) -> Path:
     raise OSError(f"无法创建日志文件夹 {preferred}")
 
 
+VERSION_FILE = "civledger-version.txt"  # written into the bundle by installer/civledger.spec
+
+
 def app_version() -> str:
+    """pyproject's version: from the bundle's version file, the installed metadata, or the
+    source tree's pyproject.toml (a checkout that was never ``pip install``-ed)."""
+    bundle = getattr(sys, "_MEIPASS", None)
+    if bundle:
+        try:
+            return (Path(bundle) / VERSION_FILE).read_text("utf-8").strip()
+        except OSError:
+            return "unknown"
     try:
-        from importlib.metadata import version
+        from importlib.metadata import PackageNotFoundError, version
 
         return version("civledger")
-    except Exception:  # noqa: BLE001 - metadata missing in a bundle built without it
+    except PackageNotFoundError:
+        pass
+    try:
+        import tomllib
+
+        pyproject = Path(__file__).resolve().parent.parent / "pyproject.toml"
+        return str(tomllib.loads(pyproject.read_text("utf-8"))["project"]["version"])
+    except (OSError, KeyError, ValueError):
         return "unknown"
 
 
