@@ -363,3 +363,36 @@ def with_cached_values(path: Path, values: dict[str, str], sheet_file: str = "sh
             dst.writestr(item, data)
     tmp.replace(path)
     return path
+
+
+TABLE_HEADER = ["版块", "测评项目", "测评内容", "测评标准", "分值", "测评方法", "牵头单位", "责任单位",
+                "佐证资料"]
+
+
+def flat_table(path: Path, rows: list[list[object]], title: str = "任务分解表") -> Path:
+    """A plain filled-down table under a title row (TABLE_HEADER columns)."""
+    wb = Workbook()
+    ws = wb.active
+    ws.append([title])
+    ws.append(TABLE_HEADER)
+    for row in rows:
+        ws.append(row)
+    return _save(wb, path)
+
+
+# Next year's version of merged_county: one standard inserted in front (codes shift), one
+# reworded, one removed, one with new lead unit and an extra requirement, one unchanged.
+NEXT_YEAR_ROWS: list[list[object]] = [
+    ["牢固的思想道德基础", "理想信念教育", "学习宣贯党的创新理论", "学习贯彻新思想新理论", 2,
+     "网上申报", "区委宣传部", "区委办公室", "学习资料汇编"],
+    ["牢固的思想道德基础", "理想信念教育", "学习宣贯党的创新理论", "制定理论学习计划及实施方案", 3,
+     "网上申报", "区委宣传部", "区委办公室、区委组织部 ,区委党校",
+     "1.学习计划；2.实施方案；3.活动照片不少于3张"],
+    ["牢固的思想道德基础", "理想信念教育", "学习宣贯党的创新理论", "组织理论宣讲进基层一线", 2,
+     "网上申报", "区委宣传部", "区委办公室、区委组织部 ,区委党校",
+     "1.宣讲方案；2.宣讲记录不少于5次"],
+    ["牢固的思想道德基础", "志愿服务", "推进志愿服务制度化", "注册志愿者占城区常住人口13%", 3,
+     "网上申报", "区文明办", "团区委、区民政局", "志愿者注册统计表；志愿服务活动照片不少于5张"],
+    ["规范有序的政务环境", "政务公开", "推进政务公开", "政府网站公开信息及时", 2.5,
+     "网上申报", "区政府办", "区政务服务中心\n区数据局", "1.公开清单；2.工作总结"],
+]
