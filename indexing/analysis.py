@@ -1,0 +1,188 @@
+"""The Chinese analyzer of the search index: character bigrams for recall, jieba words for rank.
+
+Word segmentation alone misses strings it cuts differently (jieba finds 分类 in 垃圾分类 but not
+in 部分类别), so the ``content`` field is indexed as overlapping character bigrams with positions:
+any Chinese string of two or more characters that occurs in a document is a run of consecutive
+bigrams there and is found by a phrase query. The ``words`` field holds jieba's words (rjieba, the
+jieba-rs binding: same cuts, about 15x faster) without positions; it only lifts documents in which
+the query is a word of its own, so that 分类 ranks 垃圾分类 above 部分类别.
+
+Positions (``index`` mode). A run of CJK characters c0…c(n-1) starting at position P yields the
+bigram c(i)c(i+1) at P+i, plus the run's first character alone at P and its last character alone
+at P+n-1 (once when n == 1); the next token starts at P+n. Latin letters and digits form one token
+each (lower case). The boundary unigrams let a query that crosses from digits into Chinese,
+such as 〔2023〕12号, line up with the index: a single character next to a digit is always at the
+edge of its run.
+
+In ``query`` mode a run of two or more characters gives only its bigrams, followed by its last
+character when another token comes after it in the query (the run ends there in the document
+too); a run of one character gives that character. A single character alone is searched as a
+prefix of the ``content`` terms (see ``indexing.query``).
+
+The analyzer is pickled into the index schema, so this module path and the class names are part
+of the index format: move or rename them only together with ``INDEX_FORMAT`` in
+``indexing.index``.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from collections.abc import Iterator
+from typing import Any
+
+from whoosh.analysis import Token, Tokenizer
+from whoosh.fields import TEXT
+from whoosh.formats import Positions
+from whoosh.system import pack_uint
+
+# CJK Unified Ideographs (+ extension A, compatibility ideographs, extensions B–F) and 〇.
+_CJK_CLASS = "\u3007\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0002fa1f"
+# A CJK run, or a run of letters/digits that are not CJK (``[^\W_…]`` = word chars minus those).
+TOKEN_RE = re.compile(f"([{_CJK_CLASS}]+)|([^\\W_{_CJK_CLASS}]+)")
+CJK_RE = re.compile(f"[{_CJK_CLASS}]")
+CJK_RUN_RE = re.compile(f"[{_CJK_CLASS}]+")
+
+# Full-width ASCII (２０２３, ＡＢＣ) and the ideographic space fold to their narrow forms; the
+# mapping keeps the length, so offsets found in folded text are offsets in the original.
+FOLD = {cp: cp - 0xFEE0 for cp in range(0xFF01, 0xFF5F)} | {0x3000: 0x20}
+
+
+def fold(text: str) -> str:
+    return text.translate(FOLD)
+
+
+def is_cjk(text: str) -> bool:
+    return bool(text) and CJK_RUN_RE.fullmatch(text) is not None
+
+
+def index_terms(text: str) -> dict[str, list[int]]:
+    """Every ``content`` term of ``text`` with its positions (the ``index`` mode rule above)."""
+    poses: dict[str, list[int]] = {}
+    pos = 0
+    for m in TOKEN_RE.finditer(fold(text)):
+        run = m.group(1)
+        if run is None:
+            poses.setdefault(m.group(2).lower(), []).append(pos)
+            pos += 1
+            continue
+        n = len(run)
+        poses.setdefault(run[0], []).append(pos)
+        for i in range(n - 1):
+            poses.setdefault(run[i : i + 2], []).append(pos + i)
+        if n > 1:
+            poses.setdefault(run[-1], []).append(pos + n - 1)
+        pos += n
+    return poses
+
+
+def query_terms(text: str) -> list[str]:
+    """The ``content`` terms a query string must match at consecutive positions."""
+    parts: list[tuple[str, bool]] = [
+        (m.group(1), True) if m.group(1) is not None else (m.group(2).lower(), False)
+        for m in TOKEN_RE.finditer(fold(text))
+    ]
+    out: list[str] = []
+    for k, (part, cjk) in enumerate(parts):
+        if not cjk or len(part) == 1:
+            out.append(part)
+            continue
+        out.extend(part[i : i + 2] for i in range(len(part) - 1))
+        if k + 1 < len(parts):
+            out.append(part[-1])
+    return out
+
+
+def words(text: str) -> list[str]:
+    """jieba's words of two or more CJK characters (the ranking field's terms)."""
+    import rjieba
+
+    return [w for w in rjieba.cut(text) if len(w) > 1 and is_cjk(w)]
+
+
+class BigramTokenizer(Tokenizer):
+    """Whoosh tokenizer for the ``content`` and ``title`` fields (see the module docstring)."""
+
+    def __call__(  # type: ignore[override]
+        self,
+        value: str,
+        positions: bool = False,
+        chars: bool = False,
+        keeporiginal: bool = False,
+        removestops: bool = True,
+        start_pos: int = 0,
+        start_char: int = 0,
+        mode: str = "",
+        **kwargs: Any,
+    ) -> Iterator[Token]:
+        t = Token(positions, chars, removestops=removestops, mode=mode, **kwargs)
+        t.boost = 1.0
+        if mode == "query":
+            for pos, term in enumerate(query_terms(value)):
+                t.text = term
+                t.pos = start_pos + pos
+                yield t
+            return
+        flat = sorted((p, term) for term, ps in index_terms(value).items() for p in ps)
+        for pos, term in flat:
+            t.text = term
+            t.pos = start_pos + pos
+            yield t
+
+
+class WordTokenizer(Tokenizer):
+    """Whoosh tokenizer for the ``words`` field: jieba words of two or more CJK characters."""
+
+    def __call__(  # type: ignore[override]
+        self,
+        value: str,
+        positions: bool = False,
+        chars: bool = False,
+        keeporiginal: bool = False,
+        removestops: bool = True,
+        start_pos: int = 0,
+        start_char: int = 0,
+        mode: str = "",
+        **kwargs: Any,
+    ) -> Iterator[Token]:
+        t = Token(positions, chars, removestops=removestops, mode=mode, **kwargs)
+        t.boost = 1.0
+        for pos, word in enumerate(words(value)):
+            t.text = word
+            t.pos = start_pos + pos
+            yield t
+
+
+class BigramField(TEXT):
+    """A ``content``-style field whose terms come straight from ``index_terms``.
+
+    Same terms as ``BigramTokenizer`` (which the query parser and highlighter use), computed
+    without a Token object per term: indexing is where Whoosh spends its time.
+    """
+
+    def __init__(self, field_boost: float = 1.0, phrase: bool = True) -> None:
+        super().__init__(analyzer=BigramTokenizer(), phrase=phrase, field_boost=field_boost)
+
+    def index(self, value: Any, **kwargs: Any) -> Iterator[tuple[bytes, int, float, bytes]]:
+        fmt = self.format
+        boost = fmt.field_boost
+        if isinstance(fmt, Positions):
+            encode = fmt.encode
+            for term, poses in index_terms(value).items():
+                yield term.encode("utf-8"), len(poses), len(poses) * boost, encode(poses)
+        else:
+            for term, poses in index_terms(value).items():
+                n = len(poses)
+                yield term.encode("utf-8"), n, n * boost, pack_uint(n)
+
+
+class WordField(TEXT):
+    """The ``words`` field: jieba words with their frequencies, no positions (ranking only)."""
+
+    def __init__(self, field_boost: float = 1.0) -> None:
+        super().__init__(analyzer=WordTokenizer(), phrase=False, field_boost=field_boost)
+
+    def index(self, value: Any, **kwargs: Any) -> Iterator[tuple[bytes, int, float, bytes]]:
+        boost = self.format.field_boost
+        for word, n in Counter(words(value)).items():
+            yield word.encode("utf-8"), n, n * boost, pack_uint(n)

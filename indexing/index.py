@@ -1,0 +1,344 @@
+"""The Whoosh index: a cache of the database, rebuilt whenever it is missing, broken or old.
+
+Layout of ``lib.index_dir``::
+
+    current.json   {"format": INDEX_FORMAT, "generation": "g000003"}
+    g000003/       the Whoosh index in use
+
+A rebuild writes a new generation beside the one in use and then replaces ``current.json``
+(an atomic rename), so searches keep working during a rebuild, a rebuild that is interrupted
+leaves the old index in place, and on Windows no file another process still has open needs to
+be deleted or renamed; old generations are removed when nothing holds them any more.
+
+Whoosh 3.54 (the ``whoosh3`` distribution, pinned in pyproject.toml) is the maintained Whoosh for
+Python 3.10–3.14; the schema pickles the analyzer classes of ``indexing.analysis``, so those stay
+where they are and ``INDEX_FORMAT`` changes whenever the schema or the analyzer does.
+
+Each live document is one index entry: the file's text (``content``), its metadata typed or
+proposed (``meta``: 题名, 文号, 责任者, caption, remarks, file name), jieba words of both
+(``words``), and filter fields (period, unit, standards, file type). ``stamp`` records what the
+entry was made from, so ``reconcile`` can find entries a crash left stale.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import threading
+import time
+from collections.abc import Iterable, Iterator
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+from whoosh import index as whoosh_index
+from whoosh.fields import ID, KEYWORD, STORED, Schema
+from whoosh.index import FileIndex, LockError
+from whoosh.searching import Searcher
+
+from archive.errors import Cancelled, CivLedgerError
+from archive.library import Library
+from archive.models import Document, DocumentStandard, File
+from archive.progress import CancelToken, ProgressCallback, ProgressEvent, no_progress
+from indexing.analysis import BigramField, WordField
+
+INDEX_FORMAT = 1
+POINTER = "current.json"
+CHUNK = 500
+WRITER_MB = 128
+LOCK_TIMEOUT = 60.0
+
+
+class SearchIndexError(CivLedgerError):
+    """The search index cannot be written (another program holds it, the disk is full …)."""
+
+
+def make_schema() -> Schema:
+    return Schema(
+        doc_id=ID(stored=True, unique=True),
+        content=BigramField(),
+        meta=BigramField(field_boost=3.0),
+        words=WordField(),
+        period=ID(),
+        unit=ID(),
+        standards=KEYWORD(),
+        ext=ID(),
+        stamp=STORED(),
+    )
+
+
+# -- opening ------------------------------------------------------------------------------------
+_lock = threading.Lock()
+_write_locks: dict[Path, threading.Lock] = {}
+_open: dict[Path, tuple[str, FileIndex]] = {}
+_searchers: dict[Path, tuple[str, Searcher]] = {}
+
+
+def _write_lock(lib: Library) -> threading.Lock:
+    with _lock:
+        return _write_locks.setdefault(lib.index_dir.resolve(), threading.Lock())
+
+
+def _read_pointer(lib: Library) -> str | None:
+    """The generation in use, or None when there is no usable index."""
+    try:
+        data = json.loads((lib.index_dir / POINTER).read_text("utf-8"))
+    except (OSError, ValueError):
+        return None
+    if not isinstance(data, dict) or data.get("format") != INDEX_FORMAT:
+        return None
+    generation = data.get("generation")
+    if not isinstance(generation, str) or not (lib.index_dir / generation).is_dir():
+        return None
+    return generation
+
+
+def _write_pointer(lib: Library, generation: str) -> None:
+    tmp = lib.index_dir / f"{POINTER}.{os.getpid()}.tmp"
+    tmp.write_text(json.dumps({"format": INDEX_FORMAT, "generation": generation}), "utf-8")
+    for attempt in range(50):
+        try:
+            os.replace(tmp, lib.index_dir / POINTER)
+            return
+        except PermissionError:  # Windows: a reader has the pointer open for a moment
+            time.sleep(0.1 * (attempt + 1))
+    raise SearchIndexError(f"无法更新检索索引（{lib.index_dir / POINTER} 被占用）。请稍后重试。")
+
+
+def _try_open(lib: Library) -> FileIndex | None:
+    key = lib.index_dir.resolve()
+    generation = _read_pointer(lib)
+    if generation is None:
+        return None
+    with _lock:
+        cached = _open.get(key)
+        if cached is not None and cached[0] == generation:
+            return cached[1]
+    try:
+        ix = whoosh_index.open_dir(str(lib.index_dir / generation))
+        ix.doc_count()  # reads the table of contents and segments: fails on a broken index
+    except Exception:  # noqa: BLE001 - any failure to open means "rebuild"
+        return None
+    with _lock:
+        _open[key] = (generation, ix)
+    return ix
+
+
+def is_usable(lib: Library) -> bool:
+    return _try_open(lib) is not None
+
+
+def open_index(lib: Library, progress: ProgressCallback = no_progress,
+               cancel: CancelToken | None = None) -> FileIndex:
+    """The index of ``lib``, rebuilt from the database first when missing, broken or old."""
+    ix = _try_open(lib)
+    if ix is None:
+        rebuild(lib, progress, cancel)
+        ix = _try_open(lib)
+        if ix is None:
+            raise SearchIndexError(f"检索索引无法打开，重建后仍然失败：{lib.index_dir}")
+    return ix
+
+
+def searcher(lib: Library) -> Searcher:
+    """A searcher on the latest committed state (cached, refreshed when the index changed)."""
+    ix = open_index(lib)
+    key = lib.index_dir.resolve()
+    generation = _read_pointer(lib) or ""
+    with _lock:
+        cached = _searchers.get(key)
+    if cached is not None and cached[0] == generation:
+        s = cached[1].refresh()
+    else:
+        if cached is not None:
+            cached[1].close()
+        s = ix.searcher()
+    with _lock:
+        _searchers[key] = (generation, s)
+    return s
+
+
+def close(lib: Library) -> None:
+    """Forget cached readers of ``lib``'s index (before deleting it, or in tests)."""
+    key = lib.index_dir.resolve()
+    with _lock:
+        cached = _searchers.pop(key, None)
+        _open.pop(key, None)
+    if cached is not None:
+        cached[1].close()
+
+
+# -- what goes in -------------------------------------------------------------------------------
+def stamp_of(status: str, extracted_at: Any, updated_at: Any) -> str:
+    return f"{status}|{extracted_at.isoformat() if extracted_at else ''}|" \
+           f"{updated_at.isoformat() if updated_at else ''}"
+
+
+def _chunks(ids: list[int], size: int = CHUNK) -> Iterator[list[int]]:
+    for start in range(0, len(ids), size):
+        yield ids[start : start + size]
+
+
+def _fields(session: Session, ids: list[int]) -> tuple[dict[int, dict[str, Any]], list[int]]:
+    """Index fields of the live documents among ``ids``, and the ids not (or no longer) live."""
+    rows = session.execute(
+        select(Document.id, Document.title, Document.doc_number, Document.author,
+               Document.caption, Document.remarks, Document.period_id, Document.unit_id,
+               Document.updated_at, Document.deleted_at, File.text, File.ext, File.status,
+               File.extracted_at, File.original_name)
+        .join(File, File.id == Document.file_id)
+        .where(Document.id.in_(ids))
+    ).all()
+    links: dict[int, list[str]] = {}
+    for doc_id, ind_id in session.execute(
+        select(DocumentStandard.document_id, DocumentStandard.indicator_id)
+        .where(DocumentStandard.document_id.in_(ids))
+    ):
+        links.setdefault(doc_id, []).append(str(ind_id))
+    out: dict[int, dict[str, Any]] = {}
+    for r in rows:
+        if r.deleted_at is not None:
+            continue
+        meta = "\n".join(x for x in (r.title, r.doc_number, r.author, r.caption, r.remarks,
+                                     r.original_name) if x)
+        text = r.text or ""
+        out[r.id] = {
+            "doc_id": str(r.id),
+            "content": text,
+            "meta": meta,
+            "words": meta + "\n" + text,
+            "period": str(r.period_id),
+            "unit": str(r.unit_id) if r.unit_id is not None else "",
+            "standards": " ".join(links.get(r.id, [])),
+            "ext": (r.ext or "").lower(),
+            "stamp": stamp_of(r.status, r.extracted_at, r.updated_at),
+        }
+    gone = [i for i in ids if i not in out]
+    return out, gone
+
+
+def _writer(ix: FileIndex) -> Any:
+    try:
+        return ix.writer(limitmb=WRITER_MB, timeout=LOCK_TIMEOUT)
+    except LockError:
+        raise SearchIndexError("检索索引正被另一个程序更新（例如另一个创文台账窗口），请稍后重试。") from None
+
+
+# -- writing ------------------------------------------------------------------------------------
+def update(lib: Library, document_ids: Iterable[int],
+           cancel: CancelToken | None = None) -> dict[str, int]:
+    """Bring the entries of ``document_ids`` up to date: add or replace live documents, remove
+    deleted or vanished ones. Returns {"indexed": n, "removed": m}."""
+    ids = sorted(set(document_ids))
+    if not ids:
+        return {"indexed": 0, "removed": 0}
+    ix = open_index(lib, cancel=cancel)
+    indexed = removed = 0
+    with _write_lock(lib):
+        writer = _writer(ix)
+        try:
+            for chunk in _chunks(ids):
+                if cancel is not None:
+                    cancel.raise_if_cancelled()
+                with lib.session() as s:
+                    docs, gone = _fields(s, chunk)
+                for fields in docs.values():
+                    writer.update_document(**fields)
+                    indexed += 1
+                for doc_id in gone:
+                    writer.delete_by_term("doc_id", str(doc_id))
+                    removed += 1
+        except BaseException:
+            writer.cancel()
+            raise
+        writer.commit()
+    return {"indexed": indexed, "removed": removed}
+
+
+def _live_ids(lib: Library) -> list[int]:
+    with lib.session() as s:
+        return list(s.scalars(
+            select(Document.id).where(Document.deleted_at.is_(None)).order_by(Document.id)))
+
+
+def rebuild(lib: Library, progress: ProgressCallback = no_progress,
+            cancel: CancelToken | None = None) -> dict[str, Any]:
+    """Recreate the index from the database (the extracted text there; nothing is re-read).
+
+    Returns {"indexed": n, "seconds": t}. Cancelling leaves the previous index in use.
+    """
+    started = time.perf_counter()
+    lib.index_dir.mkdir(parents=True, exist_ok=True)
+    with _write_lock(lib):
+        generation = f"g{time.time_ns():x}"
+        target = lib.index_dir / generation
+        target.mkdir()
+        ok = False
+        try:
+            ix = whoosh_index.create_in(str(target), make_schema())
+            ids = _live_ids(lib)
+            total = len(ids)
+            progress(ProgressEvent(0, total, "重建检索索引"))
+            writer = ix.writer(limitmb=WRITER_MB)
+            try:
+                done = 0
+                for chunk in _chunks(ids):
+                    if cancel is not None and cancel.cancelled:
+                        raise Cancelled("重建索引已取消，原索引保持不变")
+                    with lib.session() as s:
+                        docs, _gone = _fields(s, chunk)
+                    for fields in docs.values():
+                        writer.add_document(**fields)
+                    done += len(chunk)
+                    progress(ProgressEvent(done, total, "重建检索索引"))
+            except BaseException:
+                writer.cancel()
+                raise
+            progress(ProgressEvent(total, total, "写入检索索引"))
+            writer.commit()
+            ix.close()
+            _write_pointer(lib, generation)
+            ok = True
+        finally:
+            if not ok:
+                shutil.rmtree(target, ignore_errors=True)
+    close(lib)
+    remove_old_generations(lib)
+    return {"indexed": total, "seconds": round(time.perf_counter() - started, 3)}
+
+
+def remove_old_generations(lib: Library) -> None:
+    """Delete generations other than the one in use (a reader elsewhere may still hold one:
+    on Windows that deletion fails and is tried again next time)."""
+    current = _read_pointer(lib)
+    if not lib.index_dir.is_dir():
+        return
+    for child in lib.index_dir.iterdir():
+        if child.is_dir() and child.name != current and child.name.startswith("g"):
+            shutil.rmtree(child, ignore_errors=True)
+
+
+def indexed_stamps(lib: Library) -> dict[int, str]:
+    """doc id → stamp of every entry in the index."""
+    s = searcher(lib)
+    return {int(f["doc_id"]): f.get("stamp", "") for f in s.all_stored_fields()}
+
+
+def reconcile(lib: Library, cancel: CancelToken | None = None) -> dict[str, int]:
+    """Update entries that are missing, stale or left over (after a crash between a database
+    commit and the index commit, or a change made while the index was not listening)."""
+    with lib.session() as s:
+        rows = s.execute(
+            select(Document.id, File.status, File.extracted_at, Document.updated_at)
+            .join(File, File.id == Document.file_id)
+            .where(Document.deleted_at.is_(None))
+        ).all()
+    want = {r[0]: stamp_of(r[1], r[2], r[3]) for r in rows}
+    have = indexed_stamps(lib)
+    changed = [i for i, stamp in want.items() if have.get(i) != stamp]
+    extra = [i for i in have if i not in want]
+    if changed or extra:
+        update(lib, changed + extra, cancel)
+    return {"updated": len(changed), "removed": len(extra)}

@@ -1,0 +1,216 @@
+"""The search box's language, parsed into a Whoosh query.
+
+    垃圾分类                 documents containing the string 垃圾分类
+    垃圾分类 东风社区         both (a space means AND)
+    "文明 城市"  “文明 城市”   a phrase: the words in this order, only spaces or punctuation between
+    志愿服务 OR 义工          either; also  志愿服务 | 义工
+    创建 NOT 测评            the first without the second; also  创建 -测评
+    (垃圾分类 OR 厕所) 2023   parentheses group
+    〔2023〕12号  2023       Chinese mixed with digits, 文号 fragments
+
+A word is matched as a contiguous string (its bigrams at consecutive positions, see
+``indexing.analysis``), in the document's text or in its metadata (题名, 文号, caption, …; these
+weigh more). A word of Chinese characters also counts as a jieba word when the document has it
+as one, which ranks 分类 in 垃圾分类 above 分类 inside 部分类别. A single Chinese character
+matches wherever it occurs.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from whoosh import query as Q
+
+from indexing.analysis import fold, is_cjk, query_terms
+
+WORDS_BOOST = 1.5
+_TOKEN = re.compile(r'\s*(?:(\()|(\))|"([^"]*)"?|“([^”]*)”?|「([^」]*)」?|(\|)|([^\s()"“|]+))')
+_OPERATORS = {"AND": "and", "OR": "or", "NOT": "not", "&&": "and", "||": "or"}
+
+
+@dataclass
+class Word:
+    text: str
+    phrase: bool = False
+
+
+@dataclass
+class Node:
+    op: str  # "and", "or", "not"
+    children: list[Word | Node] = field(default_factory=list)
+
+
+Expr = Word | Node
+
+
+def tokenize(text: str) -> list[tuple[str, str]]:
+    """(kind, value) pairs: "(", ")", "op", "word", "phrase"."""
+    out: list[tuple[str, str]] = []
+    pos = 0
+    text = fold(text)
+    while pos < len(text):
+        m = _TOKEN.match(text, pos)
+        if m is None or m.end() == pos:
+            break
+        pos = m.end()
+        if m.group(1):
+            out.append(("(", "("))
+        elif m.group(2):
+            out.append((")", ")"))
+        elif m.group(3) is not None or m.group(4) is not None or m.group(5) is not None:
+            phrase = next(g for g in (m.group(3), m.group(4), m.group(5)) if g is not None)
+            out.append(("phrase", phrase))
+        elif m.group(6):
+            out.append(("op", "or"))
+        else:
+            word = m.group(7)
+            if word in _OPERATORS:
+                out.append(("op", _OPERATORS[word]))
+            elif word.startswith("-") and len(word) > 1:
+                out.append(("op", "not"))
+                out.append(("word", word[1:]))
+            elif word.startswith("+") and len(word) > 1:
+                out.append(("word", word[1:]))
+            else:
+                out.append(("word", word))
+    return out
+
+
+class _Parser:
+    """or := and ("or" and)* ; and := unary ("and"? unary)* ; unary := "not" unary | atom"""
+
+    def __init__(self, tokens: list[tuple[str, str]]) -> None:
+        self.tokens = tokens
+        self.pos = 0
+
+    def peek(self) -> tuple[str, str] | None:
+        return self.tokens[self.pos] if self.pos < len(self.tokens) else None
+
+    def take(self) -> tuple[str, str]:
+        tok = self.tokens[self.pos]
+        self.pos += 1
+        return tok
+
+    def parse(self) -> Expr | None:
+        expr = self.parse_or()
+        while self.peek() is not None:  # a stray ")": skip it and go on
+            self.take()
+            more = self.parse_or()
+            if more is not None:
+                expr = more if expr is None else Node("and", [expr, more])
+        return expr
+
+    def parse_or(self) -> Expr | None:
+        items = [self.parse_and()]
+        while self.peek() == ("op", "or"):
+            self.take()
+            items.append(self.parse_and())
+        kept = [i for i in items if i is not None]
+        if not kept:
+            return None
+        return kept[0] if len(kept) == 1 else Node("or", kept)
+
+    def parse_and(self) -> Expr | None:
+        items: list[Expr] = []
+        while True:
+            tok = self.peek()
+            if tok is None or tok[0] == ")" or tok == ("op", "or"):
+                break
+            if tok == ("op", "and"):
+                self.take()
+                continue
+            item = self.parse_unary()
+            if item is not None:
+                items.append(item)
+        if not items:
+            return None
+        return items[0] if len(items) == 1 else Node("and", items)
+
+    def parse_unary(self) -> Expr | None:
+        tok = self.take()
+        if tok == ("op", "not"):
+            if self.peek() is None:
+                return None
+            inner = self.parse_unary()
+            return Node("not", [inner]) if inner is not None else None
+        if tok[0] == "(":
+            inner = self.parse_or()
+            if self.peek() is not None and self.peek()[0] == ")":  # type: ignore[index]
+                self.take()
+            return inner
+        if tok[0] in ("word", "phrase"):
+            return Word(tok[1], phrase=tok[0] == "phrase")
+        return None  # an operator where a word should be: ignore it
+
+
+def parse(text: str) -> Expr | None:
+    return _Parser(tokenize(text)).parse()
+
+
+def positive_words(expr: Expr | None) -> list[str]:
+    """The words and phrases a result contains (those under NOT excluded): for highlighting."""
+    if expr is None:
+        return []
+    if isinstance(expr, Word):
+        return [expr.text] if query_terms(expr.text) else []
+    if expr.op == "not":
+        return []
+    out: list[str] = []
+    for child in expr.children:
+        out.extend(w for w in positive_words(child) if w not in out)
+    return out
+
+
+def _match(fieldname: str, terms: list[str]) -> Q.Query:
+    if len(terms) == 1:
+        term = terms[0]
+        if len(term) == 1 and is_cjk(term):
+            return Q.Prefix(fieldname, term)
+        return Q.Term(fieldname, term)
+    return Q.Phrase(fieldname, terms)
+
+
+def word_query(word: Word) -> Q.Query | None:
+    terms = query_terms(word.text)
+    if not terms:
+        return None
+    base = Q.Or([_match("content", terms), _match("meta", terms)])
+    text = word.text.strip()
+    if is_cjk(text) and len(text) > 1:
+        return Q.AndMaybe(base, Q.Term("words", text, boost=WORDS_BOOST))
+    return base
+
+
+def compile_query(expr: Expr | None) -> Q.Query | None:
+    """The Whoosh query for ``expr``; None when nothing searchable is left."""
+    if expr is None:
+        return None
+    if isinstance(expr, Word):
+        return word_query(expr)
+    if expr.op == "not":
+        inner = compile_query(expr.children[0])
+        return None if inner is None else Q.Not(inner)
+    parts = [q for q in (compile_query(c) for c in expr.children) if q is not None]
+    if not parts:
+        return None
+    if expr.op == "or":
+        parts = [p for p in parts if not isinstance(p, Q.Not)] or parts
+        return parts[0] if len(parts) == 1 else Q.Or(parts)
+    positive = [p for p in parts if not isinstance(p, Q.Not)]
+    negative = [p.query for p in parts if isinstance(p, Q.Not)]
+    if not positive:
+        positive = [Q.Every()]
+    must: Q.Query = positive[0] if len(positive) == 1 else Q.And(positive)
+    if negative:
+        return Q.AndNot(must, negative[0] if len(negative) == 1 else Q.Or(negative))
+    return must
+
+
+def build(text: str) -> tuple[Q.Query | None, list[str]]:
+    """(Whoosh query, words to highlight) for what the clerk typed."""
+    expr = parse(text)
+    q = compile_query(expr)
+    if isinstance(q, Q.Not):
+        q = Q.AndNot(Q.Every(), q.query)
+    return q, positive_words(expr)

@@ -1,0 +1,211 @@
+"""Extraction in worker processes, so that one bad file cannot hang or crash the application.
+
+A parser fed a hostile or broken file may loop for minutes, exhaust memory, or crash in C code
+(MuPDF, libxml2). Each file is therefore read in a worker process that the supervisor here
+watches: a worker past its time limit is killed and the file gets the status ``corrupt`` with the
+reason; a worker that dies takes only its current file with it; both are replaced and the run
+goes on. Where the OS allows (``resource`` on Linux/macOS), a worker's address space is limited
+too, so that a parser's runaway allocation ends in ``MemoryError`` instead of swapping the PC.
+
+Start method: ``spawn`` on Windows (the only one there), ``forkserver`` elsewhere (safe with the
+GUI's threads, and fast after the first start since the server has the parsers imported).
+A frozen Windows build must call ``multiprocessing.freeze_support()`` first thing in ``main``.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import importlib
+import importlib.util
+import multiprocessing
+import os
+import sys
+import time
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass
+from multiprocessing.connection import Connection, wait
+from pathlib import Path
+from typing import Any
+
+from archive.progress import CancelToken
+
+DEFAULT_TARGET = "indexing.extract:extract_task"
+# Seconds one file may take; generous, since a 500-page PDF on a slow PC takes a while.
+TIME_LIMIT = 120.0
+MEMORY_LIMIT_MB = 3072
+_PRELOAD = ["indexing.extract", "indexing.extract.docx", "indexing.extract.pdf",
+            "indexing.proposals", "pymupdf", "lxml.etree"]
+
+
+@dataclass(frozen=True)
+class Task:
+    key: int
+    path: str
+    ext: str
+
+
+def failure(reason: str) -> dict[str, Any]:
+    """The result recorded for a file whose worker timed out or died."""
+    return {"status": "corrupt", "reason": reason, "text": "", "page_count": None, "info": {}}
+
+
+def _resolve(target: str) -> Callable[..., dict[str, Any]]:
+    """``"package.module:function"``, or ``"/path/to/file.py:function"`` (tests use that: a
+    worker's import path is fixed when the first worker starts)."""
+    module, _, name = target.rpartition(":")
+    if module.endswith(".py"):
+        spec = importlib.util.spec_from_file_location(Path(module).stem, module)
+        assert spec is not None and spec.loader is not None
+        loaded = importlib.util.module_from_spec(spec)
+        spec.loader.exec_module(loaded)
+        return getattr(loaded, name)  # type: ignore[no-any-return]
+    return getattr(importlib.import_module(module), name)  # type: ignore[no-any-return]
+
+
+def _limit_memory(megabytes: int | None) -> None:
+    if not megabytes:
+        return
+    try:
+        import resource
+    except ImportError:  # Windows: no rlimits; the size checks in the extractors remain
+        return
+    limit = megabytes * 1024 * 1024
+    try:
+        soft, hard = resource.getrlimit(resource.RLIMIT_AS)
+        if hard != resource.RLIM_INFINITY:
+            limit = min(limit, hard)
+        resource.setrlimit(resource.RLIMIT_AS, (limit, hard))
+    except (ValueError, OSError):
+        pass
+
+
+def worker_main(conn: Connection, target: str, memory_mb: int | None) -> None:
+    """A worker's loop: receive (key, path, ext), send (key, result) back, until told to stop."""
+    _limit_memory(memory_mb)
+    func = _resolve(target)
+    while True:
+        try:
+            message = conn.recv()
+        except (EOFError, OSError):
+            return
+        if message is None:
+            return
+        key, path, ext = message
+        try:
+            result = func(path, ext)
+        except MemoryError:
+            result = failure("文件过大或结构过于复杂，读取时内存不足")
+        except Exception as exc:  # noqa: BLE001 - report, keep serving the next files
+            result = failure(f"读取失败：{type(exc).__name__}: {exc}"[:500])
+        try:
+            conn.send((key, result))
+        except (OSError, ValueError):
+            return
+
+
+def _context() -> multiprocessing.context.BaseContext:
+    if sys.platform == "win32" or "forkserver" not in multiprocessing.get_all_start_methods():
+        return multiprocessing.get_context("spawn")
+    ctx = multiprocessing.get_context("forkserver")
+    ctx.set_forkserver_preload(_PRELOAD)
+    return ctx
+
+
+class _Worker:
+    def __init__(self, ctx: multiprocessing.context.BaseContext, target: str,
+                 memory_mb: int | None) -> None:
+        self.conn, child = ctx.Pipe(duplex=True)
+        self.process = ctx.Process(target=worker_main, args=(child, target, memory_mb),
+                                   daemon=True, name="civledger-extract")
+        self.process.start()
+        child.close()
+        self.task: Task | None = None
+        self.deadline = 0.0
+
+    def give(self, task: Task, limit: float) -> None:
+        self.task = task
+        self.deadline = time.monotonic() + limit
+        self.conn.send((task.key, task.path, task.ext))
+
+    def kill(self) -> None:
+        with contextlib.suppress(OSError):
+            self.conn.close()
+        if self.process.is_alive():
+            self.process.kill()
+        self.process.join(timeout=5)
+
+    def stop(self) -> None:
+        with contextlib.suppress(OSError, ValueError):
+            self.conn.send(None)
+        self.process.join(timeout=2)
+        if self.process.is_alive():
+            self.process.kill()
+            self.process.join(timeout=5)
+        self.conn.close()
+
+
+def default_workers() -> int:
+    return max(1, min(os.cpu_count() or 1, 4))
+
+
+def run_tasks(
+    tasks: Iterable[Task],
+    workers: int | None = None,
+    time_limit: float = TIME_LIMIT,
+    memory_mb: int | None = MEMORY_LIMIT_MB,
+    target: str = DEFAULT_TARGET,
+    cancel: CancelToken | None = None,
+) -> Iterator[tuple[Task, dict[str, Any]]]:
+    """Run ``tasks`` in worker processes and yield ``(task, result)`` as each one finishes.
+
+    Stops early (without raising) when ``cancel`` is set; tasks not yielded were not done.
+    Closing the generator kills the workers.
+    """
+    queue = list(tasks)
+    queue.reverse()
+    if not queue:
+        return
+    ctx = _context()
+    count = min(workers or default_workers(), len(queue))
+    pool = [_Worker(ctx, target, memory_mb) for _ in range(count)]
+    try:
+        while True:
+            if cancel is not None and cancel.cancelled:
+                return
+            for w in pool:
+                if w.task is None and queue:
+                    w.give(queue.pop(), time_limit)
+            busy = [w for w in pool if w.task is not None]
+            if not busy:
+                return
+            now = time.monotonic()
+            timeout = max(0.0, min(min(w.deadline for w in busy) - now, 0.25))
+            ready = wait([w.conn for w in busy], timeout=timeout)
+            for w in busy:
+                task = w.task
+                assert task is not None
+                if w.conn in ready:
+                    try:
+                        key, result = w.conn.recv()
+                    except (EOFError, OSError):
+                        result = failure("读取此文件时解析程序异常退出（文件可能已损坏），已跳过")
+                        pool[pool.index(w)] = _replace(w, ctx, target, memory_mb)
+                    else:
+                        w.task = None
+                    yield task, result
+                elif time.monotonic() > w.deadline:
+                    pool[pool.index(w)] = _replace(w, ctx, target, memory_mb)
+                    yield task, failure(
+                        f"读取超时（超过 {time_limit:g} 秒），文件可能已损坏或过于复杂，已跳过")
+    finally:
+        for w in pool:
+            if w.task is None:
+                w.stop()
+            else:
+                w.kill()
+
+
+def _replace(worker: _Worker, ctx: multiprocessing.context.BaseContext, target: str,
+             memory_mb: int | None) -> _Worker:
+    worker.kill()
+    return _Worker(ctx, target, memory_mb)
