@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import hashlib
 import io
@@ -31,9 +32,24 @@ DOCS = 60
 SEED = 7
 
 
+ARCHIVE_ONLY = ("archive.commands", "archive.demo_commands")
+
+
+@contextlib.contextmanager
+def only_subscriber(fn: Any) -> Iterator[None]:
+    """Let ``fn`` be the only follower of ``documents_changed`` for a while: these tests are about
+    the demo, not about whichever index another test session loaded."""
+    saved = list(documents_changed._subscribers)
+    documents_changed._subscribers[:] = [fn]
+    try:
+        yield
+    finally:
+        documents_changed._subscribers[:] = saved
+
+
 @pytest.fixture(scope="module")
 def demo(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Any]]:
-    """A demo library of 60 documents built through the command line, sources kept."""
+    """A demo library of 60 documents, generated sources kept beside it."""
     base = tmp_path_factory.mktemp("demo")
     root, sources = base / "lib", base / "sources"
     notified: list[int] = []
@@ -41,21 +57,21 @@ def demo(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Any]]:
     def record(_lib: Library, ids: list[int]) -> None:
         notified.extend(ids)
 
-    documents_changed.subscribe(record)
-    out = io.StringIO()
-    import contextlib
-
-    try:
-        with contextlib.redirect_stdout(out):
-            code = main(["--library", str(root), "demo", "--documents", str(DOCS),
-                         "--seed", str(SEED), "--sources", str(sources), "--json"])
-    finally:
-        documents_changed.unsubscribe(record)
-    assert code == 0
+    with only_subscriber(record):
+        report = build_demo(root, documents=DOCS, seed=SEED, sources=sources)
     lib = Library.open(root)
-    yield {"root": root, "sources": sources, "report": json.loads(out.getvalue()),
-           "lib": lib, "notified": notified}
+    yield {"root": root, "sources": sources, "report": report.as_json(), "lib": lib,
+           "notified": notified}
     lib.close()
+
+
+def cli(monkeypatch: pytest.MonkeyPatch, *args: str) -> int:
+    """``python main.py …`` with the archive's commands only (no index follows the changes)."""
+    import main as main_module
+
+    monkeypatch.setattr(main_module, "COMMAND_MODULES", ARCHIVE_ONLY)
+    with only_subscriber(lambda _lib, _ids: None):
+        return main(list(args))
 
 
 def _docs(lib: Library) -> list[dict[str, Any]]:
@@ -73,7 +89,7 @@ def _by_path(lib: Library, ending: str) -> dict[str, Any]:
     return hits[0]
 
 
-def test_cli_json_reports_what_was_built(demo: dict[str, Any]) -> None:
+def test_report_says_what_was_built(demo: dict[str, Any]) -> None:
     report = demo["report"]
     assert report["documents"] == DOCS
     assert report["standards"] == 37
@@ -85,9 +101,33 @@ def test_cli_json_reports_what_was_built(demo: dict[str, Any]) -> None:
     assert all(report["defects"][k] for k in DEFECT_KINDS), report["defects"]
 
 
+def test_demo_command_prints_json(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                  capsys: pytest.CaptureFixture[str]) -> None:
+    assert cli(monkeypatch, "--library", str(tmp_path / "lib"), "demo", "--documents", "40",
+               "--seed", "3", "--json") == 0
+    data = json.loads(capsys.readouterr().out)
+    assert data["library"] == str(tmp_path / "lib")
+    assert data["documents"] == 40 and data["seed"] == 3
+    assert {p["label"] for p in data["periods"]} == {"2022", "2023", "2024"}
+    assert data["defects"]["reserved_name"]
+    assert cli(monkeypatch, "--library", str(tmp_path / "lib"), "documents", "list",
+               "--json") == 0
+    assert len(json.loads(capsys.readouterr().out)["documents"]) == 40
+
+
+def test_demo_command_talks_to_a_clerk(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                       capsys: pytest.CaptureFixture[str]) -> None:
+    assert cli(monkeypatch, "--library", str(tmp_path / "lib"), "demo", "--documents", "30") == 0
+    text = capsys.readouterr().out
+    assert "已生成示例资料库" in text and "文件 30 件" in text
+    assert "扫描件（无文字层）：2 处" in text
+    assert "documents list --period 2024" in text
+
+
 def test_periods_list_json_has_the_campaign_year(demo: dict[str, Any],
+                                                 monkeypatch: pytest.MonkeyPatch,
                                                  capsys: pytest.CaptureFixture[str]) -> None:
-    assert main(["--library", str(demo["root"]), "periods", "list", "--json"]) == 0
+    assert cli(monkeypatch, "--library", str(demo["root"]), "periods", "list", "--json") == 0
     periods = json.loads(capsys.readouterr().out)["periods"]
     assert periods == [
         {"label": "2022", "start": "2022-01-01", "end": "2022-12-31"},
@@ -300,24 +340,24 @@ def test_cancel_removes_the_half_built_library(tmp_path: Path) -> None:
         if event.done >= 20:
             token.cancel()
 
-    with pytest.raises(Cancelled):
+    with pytest.raises(Cancelled), only_subscriber(lambda _lib, _ids: None):
         build_demo(tmp_path / "lib", documents=40, seed=2, progress=progress, cancel=token)
     assert not (tmp_path / "lib").exists()
 
 
-def test_refuses_a_folder_that_is_not_empty(tmp_path: Path,
+def test_refuses_a_folder_that_is_not_empty(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
                                             capsys: pytest.CaptureFixture[str]) -> None:
     target = tmp_path / "资料"
     target.mkdir()
     (target / "工作总结.docx").write_bytes(b"keep me")
-    assert main(["--library", str(target), "demo", "--documents", "40"]) == 2
+    assert cli(monkeypatch, "--library", str(target), "demo", "--documents", "40") == 2
     assert "不是空文件夹" in capsys.readouterr().err
     assert [p.name for p in target.iterdir()] == ["工作总结.docx"]
 
 
-def test_too_few_documents_is_a_clear_error(tmp_path: Path,
+def test_too_few_documents_is_a_clear_error(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
                                             capsys: pytest.CaptureFixture[str]) -> None:
-    assert main(["--library", str(tmp_path / "lib"), "demo", "--documents", "5"]) == 2
+    assert cli(monkeypatch, "--library", str(tmp_path / "lib"), "demo", "--documents", "5") == 2
     assert "至少需要" in capsys.readouterr().err
     assert not (tmp_path / "lib").exists()
 
