@@ -67,7 +67,10 @@ _COUNT = re.compile(r"(?:不少于|不低于|至少|不得少于)\S*$")
 
 def normalise(text: str) -> str:
     """Full-width forms folded (NFKC), lower case, no spaces."""
-    return re.sub(r"\s+", "", unicodedata.normalize("NFKC", text or "")).lower()
+    text = text or ""
+    if not unicodedata.is_normalized("NFKC", text):
+        text = unicodedata.normalize("NFKC", text)
+    return "".join(text.split()).lower()
 
 
 @dataclass(frozen=True)

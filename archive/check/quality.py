@@ -18,7 +18,7 @@ from typing import Any
 
 from archive.check.ledger import DocFacts, Ledger, PriorUse
 from archive.check.windows_names import MAX_NAME_CHARS, MAX_TITLE_CHARS, name_problems
-from archive.markings import LEVELS, classified_marking
+from archive.markings import FIRST_CHARS, LEVELS, classified_marking
 
 FINDING_KINDS = (
     "empty", "corrupt", "encrypted", "no_text", "out_of_period", "reused", "duplicate",
@@ -105,7 +105,7 @@ def is_empty(doc: DocFacts) -> bool:
 
 
 def is_corrupt(doc: DocFacts) -> bool:
-    return doc.status == "corrupt" or bool(doc.info.get("repaired"))
+    return doc.status == "corrupt" or doc.repaired
 
 
 def is_encrypted(doc: DocFacts) -> bool:
@@ -128,7 +128,11 @@ def blocking_kinds(doc: DocFacts, prior: dict[int, PriorUse]) -> set[str]:
 
 def classified_level(doc: DocFacts) -> str | None:
     """The strongest 密级 of a document: the registered one, or a marking in its name or text."""
-    found = {classified_marking(doc.head, f"{doc.title} {doc.original_name}")}
+    name = f"{doc.title} {doc.original_name}"
+    head = doc.head[:FIRST_CHARS]
+    # Every marking the shared rule knows contains 密 or 内部: skip the regex for the rest.
+    marked = any(w in name or w in head for w in ("密", "内部"))
+    found = {classified_marking(head, name) if marked else None}
     if doc.classification and doc.classification != PUBLIC:
         found.add(doc.classification)
     return next((level for level in LEVELS if level in found), None)
@@ -149,11 +153,10 @@ def is_default_title(title: str) -> bool:
 
 
 def _proposed(doc: DocFacts, *keys: str) -> str:
-    proposed = doc.info.get("proposed")
-    if not isinstance(proposed, dict):
+    if not doc.proposed:
         return ""
     for key in keys:
-        value = proposed.get(key)
+        value = doc.proposed.get(key)
         if value:
             return str(value)
     return ""
@@ -239,7 +242,7 @@ def _document_findings(doc: DocFacts, ctx: QualityContext) -> list[tuple[str, st
     dates = []
     if doc.doc_date is not None:
         dates.append(("成文日期", doc.doc_date))
-    exif = parse_exif_date(doc.info.get("exif_date")) if doc.kind == "photo" else None
+    exif = parse_exif_date(doc.exif_date) if doc.kind == "photo" else None
     if exif is not None:
         dates.append(("拍摄日期", exif))
     outside = [f"{what} {day.isoformat()}" for what, day in dates

@@ -21,6 +21,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 import shutil
+import warnings
 import zipfile
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -121,7 +122,7 @@ def build_sources(root: Path) -> Path:
               paragraphs=["全年安排十二次集中学习。"])
     make_docx(s1 / "创文工作实施方案.docx", title="创文工作实施方案")
     make_docx(s1 / "中心组第一次学习会议纪要.docx", title="中心组第一次学习会议纪要",
-              paragraphs=["时间：2023年3月5日。地点：区委常委会议室。"])
+              paragraphs=["地点：区委常委会议室。参加人员：中心组全体成员。"])
     for i, color in enumerate(("#a33", "#3a3", "#33a"), start=1):
         make_jpg(s1 / f"学习现场{i}.jpg", dt.datetime(2023, 4, i, 9, 30), color=color)
     make_docx(s1 / "理论学习参考资料.docx", title="理论学习参考资料", header="秘密★1年",
@@ -135,7 +136,8 @@ def build_sources(root: Path) -> Path:
     s3 = y / "2.1.1.1 背街小巷整治"
     s3.mkdir(parents=True)
     (s3 / "整治方案.docx").write_bytes(b"")
-    make_xlsx(s3 / "整治台账.xlsx", [["街巷", "整治内容"], ["东风巷", "路面硬化"]])
+    make_xlsx(s3 / "整治台账.xlsx", [["背街小巷整治台账"], ["街巷", "整治内容"],
+                                     ["东风巷", "路面硬化"]])
     whole = make_pdf(root / "whole.pdf", pages=["背街小巷整治前后对比说明" * 20, "第二页" * 40])
     (s3 / "整治前后对比.pdf").write_bytes(whole.read_bytes()[: int(whole.stat().st_size * 0.8)])
     whole.unlink()
@@ -222,8 +224,13 @@ def extract_all(lib: Library) -> None:
         from indexing.pipeline import extract_pending  # type: ignore[import-not-found]
     except ImportError:
         extract_like_pipeline(lib)
-    else:
-        extract_pending(lib)
+        return
+    with warnings.catch_warnings():
+        # The pipeline is another developer's work in progress; its deprecation warnings are
+        # theirs to fix and must not fail the check's tests.
+        warnings.simplefilter("ignore", DeprecationWarning)
+        result = extract_pending(lib, index=False)
+    assert not result["remaining"], result
 
 
 # -- the ledger -------------------------------------------------------------------------------

@@ -97,7 +97,7 @@ def test_safe_component_is_storable() -> None:
 def _doc(doc_id: int, file_id: int, standards: list[int], number: str = "", head: str = "",
          kind: str = "document") -> DocFacts:
     return DocFacts(doc_id, None, file_id, kind, f"文件{doc_id}", number, None, "", "公开", False,
-                    "", "", 1, "a.docx", "docx", "ok", "", {}, head, standards)
+                    "", "", 1, "a.docx", "docx", "ok", "", None, False, None, head, standards)
 
 
 def test_duplicates_by_file_number_and_text_under_one_standard() -> None:
