@@ -47,8 +47,7 @@ def render(library_dir: Path, out: Path, view: str = "ledger", query: str = "",
     window.ledger.documents.select_first()
     target: Any = window
     extra = _show_view(window, view, query)
-    for _ in range(5):
-        app.processEvents()
+    _settle(app, window)
     if extra is not None:
         target = extra
     out.parent.mkdir(parents=True, exist_ok=True)
@@ -67,6 +66,18 @@ def render(library_dir: Path, out: Path, view: str = "ledger", query: str = "",
     window.deleteLater()
     app.processEvents()
     return info
+
+
+def _settle(app: Any, window: Any, timeout: float = 60.0) -> None:
+    """Let workers (a check, a search, indexing) finish and the layout catch up."""
+    import time
+
+    deadline = time.monotonic() + timeout
+    while window.runner.active and time.monotonic() < deadline:
+        app.processEvents()
+        time.sleep(0.01)
+    for _ in range(10):
+        app.processEvents()
 
 
 def _show_view(window: Any, view: str, query: str) -> Any:

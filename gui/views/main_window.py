@@ -19,6 +19,7 @@ from gui import messages, settings
 from gui.operations.documents import delete_documents, readable_copy
 from gui.state import AppState
 from gui.tasks import TaskRunner
+from gui.views.dashboard_page import DashboardPage
 from gui.views.import_flow import ImportController
 from gui.views.ledger_page import LedgerPage
 from gui.views.library_actions import LibraryController
@@ -44,6 +45,8 @@ class MainWindow(QMainWindow):
         self.tabs.setDocumentMode(True)
         self.tabs.addTab(self.ledger, "台账")
         self.pages: dict[str, QWidget] = {"ledger": self.ledger}
+        self.dashboard = DashboardPage(self.state)
+        self.add_page("dashboard", self.dashboard, "查漏补缺")
         self._build_actions()
         self.toolbar = MainToolBar(self.state, [self.act_import, self.act_check, self.act_export])
         self.addToolBar(self.toolbar)
@@ -130,6 +133,8 @@ class MainWindow(QMainWindow):
         self.ledger.documents.documentActivated.connect(self.open_document)
         self.ledger.documents.deleteRequested.connect(self.delete_documents)
         self.toolbar.searchRequested.connect(self.search)
+        self.dashboard.indicatorRequested.connect(self.show_indicator)
+        self.dashboard.documentRequested.connect(self.show_document)
 
     # -- pages ------------------------------------------------------------------------------------
     def add_page(self, key: str, widget: QWidget, title: str) -> None:
@@ -143,6 +148,15 @@ class MainWindow(QMainWindow):
             return None
         self.tabs.setCurrentWidget(page)
         return page
+
+    def show_indicator(self, indicator_id: int) -> None:
+        self.show_page("ledger")
+        self.ledger.tree.select_indicator(indicator_id)
+
+    def show_document(self, doc_id: int, page: int = 0,
+                      highlight: list[str] | None = None) -> None:
+        self.show_page("ledger")
+        self.ledger.show_document(doc_id, page=page, highlight=highlight)
 
     def toolbar_focus_search(self) -> None:
         self.toolbar.focus_search()

@@ -59,6 +59,7 @@ class MainToolBar(QToolBar):
         self.search.returnPressed.connect(lambda: self.searchRequested.emit(self.search.text()))
         state.libraryChanged.connect(self.refresh)
         state.periodsChanged.connect(self.refresh)
+        state.filterChanged.connect(self.refresh)
         self._filling = False
 
     def refresh(self) -> None:

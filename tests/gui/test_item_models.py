@@ -52,8 +52,9 @@ def _tree(lib: Library) -> IndicatorTreeModel:
     return model
 
 
-def _find(model: IndicatorTreeModel, code: str, parent: QModelIndex = QModelIndex()
+def _find(model: IndicatorTreeModel, code: str, parent: QModelIndex | None = None
           ) -> QModelIndex:
+    parent = parent or QModelIndex()
     for row in range(model.rowCount(parent)):
         index = model.index(row, 0, parent)
         if index.data(CodeRole) == code:
