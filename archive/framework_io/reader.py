@@ -343,7 +343,7 @@ def _guess_name(grid: SheetGrid, header: HeaderInfo | None, path: Path) -> tuple
     for r in range(limit):
         for c in range(grid.n_cols):
             text = grid.text(r, c)
-            if (text and len(text) >= 4
+            if (text and len(text) >= 2
                     and not re.match(r"^(填报|填表|制表|更新|日期|单位|联系|版本|导出)", text)):
                 name = text.replace("\n", " ")
                 break
