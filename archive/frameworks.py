@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import insert, select
 from sqlalchemy.orm import Session
 
 from archive.models import (
@@ -163,8 +163,8 @@ def create_framework(
 ) -> Framework:
     """Insert a whole tree; leaves become standards, numbered 1…n in order when unnumbered.
 
-    Rows are inserted one tree level at a time (one flush per level, not per node), so a
-    1,000-standard workbook is stored in a fraction of a second.
+    Rows go in with Core bulk inserts, one tree level at a time (ids come back in order through
+    RETURNING), so a 1,000-standard workbook is stored in a fraction of a second.
     """
     assign_codes(roots)
     framework = Framework(name=name, version=version, source_path=source)
@@ -173,35 +173,54 @@ def create_framework(
     placed = place_specs(roots)
     unit_ids, _created = ensure_units(
         session, [u for p in placed for u, _role in p.spec.unit_roles()])
-    rows: dict[int, Indicator] = {}
-    max_depth = max((p.depth for p in placed), default=-1)
-    for depth in range(max_depth + 1):
-        level = [p for p in placed if p.depth == depth]
-        objs = []
-        for p in level:
-            ind = Indicator(
-                framework_id=framework.id,
-                parent_id=rows[id(p.parent)].id if p.parent is not None else None,
-                code=p.spec.code, title=p.spec.title, level=p.depth, level_name=p.level_name,
-                seq=p.seq, score=p.spec.score, method=p.spec.method,
-                requirement_text=p.spec.requirement_text, position=p.position,
-                is_standard=p.is_standard,
-            )
-            rows[id(p.spec)] = ind
-            objs.append(ind)
-        session.add_all(objs)
-        session.flush()
-    children: list[Any] = []
-    for p in placed:
-        ind_id = rows[id(p.spec)].id
-        for i, r in enumerate(p.spec.requirement_specs()):
-            children.append(Requirement(indicator_id=ind_id, label=r.label, kind=r.kind,
-                                        min_count=r.min_count, position=i))
-        for uname, role in p.spec.unit_roles():
-            children.append(Assignment(indicator_id=ind_id, unit_id=unit_ids[uname], role=role))
-    session.add_all(children)
-    session.flush()
+    ids = insert_indicators(session, framework.id, placed)
+    insert_details(session, [(ids[id(p.spec)], p.spec) for p in placed], unit_ids)
     return framework
+
+
+def insert_indicators(session: Session, framework_id: int, placed: list[PlacedSpec],
+                      known: dict[int, int] | None = None) -> dict[int, int]:
+    """Insert the placed specs not in ``known`` (id(spec) → existing indicator id), parents
+    before children; returns id(spec) → indicator id for all of them."""
+    ids: dict[int, int] = dict(known or {})
+    max_depth = max((p.depth for p in placed), default=-1)
+    table = Indicator.__table__
+    stmt = insert(table).returning(table.c.id, sort_by_parameter_order=True)
+    conn = session.connection()  # plain Core executemany: no ORM bookkeeping per row
+    for depth in range(max_depth + 1):
+        level = [p for p in placed if p.depth == depth and id(p.spec) not in ids]
+        if not level:
+            continue
+        rows = [{
+            "framework_id": framework_id,
+            "parent_id": ids[id(p.parent)] if p.parent is not None else None,
+            "code": p.spec.code, "title": p.spec.title, "level": p.depth,
+            "level_name": p.level_name, "seq": p.seq, "score": p.spec.score,
+            "method": p.spec.method, "requirement_text": p.spec.requirement_text,
+            "position": p.position, "is_standard": p.is_standard,
+        } for p in level]
+        new_ids = list(conn.execute(stmt, rows).scalars())
+        for p, new_id in zip(level, new_ids, strict=True):
+            ids[id(p.spec)] = new_id
+    return ids
+
+
+def insert_details(session: Session, nodes: list[tuple[int, IndicatorSpec]],
+                   unit_ids: dict[str, int]) -> None:
+    """Requirements and unit assignments of newly inserted indicators, in bulk."""
+    reqs: list[dict[str, Any]] = []
+    assignments: list[dict[str, Any]] = []
+    for ind_id, spec in nodes:
+        for i, r in enumerate(spec.requirement_specs()):
+            reqs.append({"indicator_id": ind_id, "label": r.label, "kind": r.kind,
+                         "min_count": r.min_count, "position": i})
+        for uname, role in spec.unit_roles():
+            assignments.append({"indicator_id": ind_id, "unit_id": unit_ids[uname], "role": role})
+    conn = session.connection()
+    if reqs:
+        conn.execute(insert(Requirement.__table__), reqs)
+    if assignments:
+        conn.execute(insert(Assignment.__table__), assignments)
 
 
 def load_sample_specs() -> tuple[str, str, list[IndicatorSpec], dict[str, list[str]]]:

@@ -38,6 +38,7 @@ class SheetGrid:
     hidden: bool = False
     # Every cell inside a merged range → that range (top-left included).
     merge_at: dict[tuple[int, int], Merge] = field(default_factory=dict, repr=False)
+    _texts: dict[tuple[int, int], str] = field(default_factory=dict, repr=False)
 
     def __post_init__(self) -> None:
         if not self.merge_at and self.merges:
@@ -45,6 +46,7 @@ class SheetGrid:
 
     def index_merges(self) -> None:
         self.merge_at = {}
+        self._texts = {}
         for m in self.merges:
             r0, c0, r1, c1 = m
             for r in range(r0, r1 + 1):
@@ -70,7 +72,12 @@ class SheetGrid:
         return row[c] if c < len(row) else None
 
     def text(self, r: int, c: int) -> str:
-        return text_of(self.raw(r, c))
+        m = self.merge_at.get((r, c))
+        key = (m[0], m[1]) if m is not None else (r, c)
+        cached = self._texts.get(key)
+        if cached is None:
+            cached = self._texts[key] = text_of(self.raw(r, c))
+        return cached
 
     def is_continuation(self, r: int, c: int) -> bool:
         """True for a cell inside a merged range other than its top-left one."""
@@ -99,8 +106,14 @@ _HALF_WIDTH = {cp: cp - 0xFEE0 for r in ((0xFF10, 0xFF19), (0xFF21, 0xFF3A), (0x
                for cp in range(r[0], r[1] + 1)} | {0xFF0E: ord(".")}
 
 
+_NEEDS_CLEANING = re.compile(r"[\t\r\n\u00a0\u3000\u2002\u2003\u200b\uff0e\uff10-\uff19"
+                             r"\uff21-\uff3a\uff41-\uff5a]|  ")
+
+
 def clean_text(text: str) -> str:
     """Full-width letters and digits to half-width, odd spaces to one space, ends trimmed."""
+    if not _NEEDS_CLEANING.search(text):
+        return text.strip()
     text = text.translate(_HALF_WIDTH)
     text = text.replace("\r\n", "\n").replace("\r", "\n")
     lines = [_SPACES.sub(" ", line).strip() for line in text.split("\n")]
