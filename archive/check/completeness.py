@@ -123,15 +123,16 @@ def evaluate_standards(ledger: Ledger) -> dict[int, StandardResult]:
         matched: dict[int, dict[int, int]] = {r.id: {} for r in reqs}  # req → file → doc
         docs = filed.get(std.id, [])
         usable = [d for d in docs if d.id not in unusable]
+        matchers = [(matched[r.id], matcher_for(r.label, r.kind).matches) for r in reqs]
         for doc in usable:
-            if ledger.explicit.get(doc.id, set()) & req_ids:
+            if doc.id in ledger.explicit and ledger.explicit[doc.id] & req_ids:
                 continue  # the clerk said which requirements it satisfies here
             text = texts.get(doc.id)
             if text is None:
                 text = texts[doc.id] = document_text(doc.title, doc.original_name)
-            for r in reqs:
-                if matcher_for(r.label, r.kind).matches(doc.kind, text):
-                    matched[r.id].setdefault(doc.file_id, doc.id)
+            for found, match in matchers:
+                if match(doc.kind, text):
+                    found.setdefault(doc.file_id, doc.id)
         for r in reqs:
             for doc in explicit_docs.get(r.id, ()):
                 matched[r.id].setdefault(doc.file_id, doc.id)

@@ -84,7 +84,7 @@ class DocFacts:
     status_reason: str
     exif_date: str | None  # File.info keys the extraction stage fills
     repaired: bool
-    proposed: dict[str, Any] | None
+    proposed: str | None  # JSON text, parsed only for the few documents that need it
     head: str  # the first characters of the extracted text ("" when not loaded or none)
     standards: list[int] = field(default_factory=list)
 
@@ -123,16 +123,22 @@ class Ledger:
 
 
 def _doc_query(period_id: int, with_text: bool) -> Select[Any]:
-    head = func.substr(File.text, 1, FIRST_CHARS) if with_text else literal("")
+    """The documents of a period with their files. Without text (the tree badges) only what
+    completeness needs is read; the other columns come back as constants."""
+    def full(column: Any, empty: Any = "") -> Any:
+        return column if with_text else literal(empty)
+
     return (
         select(
             Document.id, Document.unit_id, Document.file_id, Document.kind, Document.title,
-            Document.doc_number, Document.doc_date, Document.caption, Document.classification,
-            Document.released, Document.source_path, File.sha256, File.size,
-            File.original_name, File.ext, File.status, File.status_reason,
+            full(Document.doc_number), full(Document.doc_date, None), full(Document.caption),
+            full(Document.classification, "公开"), full(Document.released, False),
+            full(Document.source_path), File.sha256, File.size, File.original_name, File.ext,
+            File.status, full(File.status_reason),
             # Only the keys the check reads, extracted by the database (JSON_EXTRACT / ->>).
-            File.info["exif_date"].as_string(), File.info["repaired"].as_boolean(),
-            File.info["proposed"], head,
+            full(File.info["exif_date"].as_string(), None), File.info["repaired"].as_boolean(),
+            full(File.info["proposed"].as_string(), None),
+            func.substr(File.text, 1, FIRST_CHARS) if with_text else literal(""),
         )
         .join(File, File.id == Document.file_id)
         .where(Document.period_id == period_id, Document.deleted_at.is_(None))
@@ -158,10 +164,10 @@ def load_docs(session: Session, period_id: int, with_text: bool = True,
         r[0]: DocFacts(r[0], r[1], r[2], r[3] or "document", r[4] or "", r[5] or "", r[6],
                        r[7] or "", r[8] or "公开", bool(r[9]), r[10] or "", r[11], r[12] or 0,
                        r[13] or "", r[14] or "", r[15] or "", r[16] or "", r[17] or None,
-                       bool(r[18]), r[19] if isinstance(r[19], dict) else None, r[20] or "")
-        for r in conn.execute(q)
+                       bool(r[18]), r[19] or None, r[20] or "")
+        for r in conn.execute(q).all()
     }
-    for doc_id, ind_id in conn.execute(links):
+    for doc_id, ind_id in conn.execute(links).all():
         doc = docs.get(doc_id)
         if doc is not None:
             doc.standards.append(ind_id)
@@ -183,7 +189,7 @@ def load_prior(session: Session, period_id: int, start: dt.date,
     if document_ids is not None:
         q = q.where(Document.id.in_(list(document_ids)))
     prior: dict[int, PriorUse] = {}
-    for doc_id, other_id, label, title in session.connection().execute(q):
+    for doc_id, other_id, label, title in session.connection().execute(q).all():
         prior.setdefault(doc_id, PriorUse(other_id, label, title or ""))
     return prior
 

@@ -11,6 +11,7 @@ document until the clerk accepts the finding.
 from __future__ import annotations
 
 import datetime as dt
+import json
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -130,11 +131,11 @@ def classified_level(doc: DocFacts) -> str | None:
     """The strongest 密级 of a document: the registered one, or a marking in its name or text."""
     name = f"{doc.title} {doc.original_name}"
     head = doc.head[:FIRST_CHARS]
+    registered = doc.classification if doc.classification not in ("", PUBLIC) else None
     # Every marking the shared rule knows contains 密 or 内部: skip the regex for the rest.
-    marked = any(w in name or w in head for w in ("密", "内部"))
-    found = {classified_marking(head, name) if marked else None}
-    if doc.classification and doc.classification != PUBLIC:
-        found.add(doc.classification)
+    if "密" not in name and "密" not in head and "内部" not in name and "内部" not in head:
+        return registered
+    found = {classified_marking(head, name), registered}
     return next((level for level in LEVELS if level in found), None)
 
 
@@ -153,10 +154,17 @@ def is_default_title(title: str) -> bool:
 
 
 def _proposed(doc: DocFacts, *keys: str) -> str:
+    """What extraction proposed for a field (File.info["proposed"]), to show the clerk."""
     if not doc.proposed:
         return ""
+    try:
+        proposed = json.loads(doc.proposed)
+    except ValueError:
+        return ""
+    if not isinstance(proposed, dict):
+        return ""
     for key in keys:
-        value = doc.proposed.get(key)
+        value = proposed.get(key)
         if value:
             return str(value)
     return ""
@@ -219,55 +227,56 @@ class QualityContext:
 
 
 def _document_findings(doc: DocFacts, ctx: QualityContext) -> list[tuple[str, str, int | None]]:
+    """(kind, message, related document) for each finding of ``doc``; runs for every document
+    of a period, so the common case (nothing wrong) does little work."""
     out: list[tuple[str, str, int | None]] = []
-
-    def add(kind: str, message: str, related: int | None = None) -> None:
-        out.append((kind, message, related))
-
     name = _name(doc)
     broken = True
     if is_empty(doc):
         what = "0 字节" if doc.size == 0 else (doc.status_reason or "没有任何内容")
-        add("empty", f"{name}是空文件（{what}），请重新提供原件。")
+        out.append(("empty", f"{name}是空文件（{what}），请重新提供原件。", None))
     elif is_corrupt(doc):
         why = f"（{doc.status_reason}）" if doc.status_reason else ""
-        add("corrupt", f"{name}已损坏，无法正常打开{why}：可能是下载不完整，请重新提供完好的文件。")
+        out.append(("corrupt", f"{name}已损坏，无法正常打开{why}：可能是下载不完整，"
+                               "请重新提供完好的文件。", None))
     elif is_encrypted(doc):
-        add("encrypted", f"{name}设有密码，测评人员无法打开：请提供未加密的文件。")
+        out.append(("encrypted", f"{name}设有密码，测评人员无法打开：请提供未加密的文件。", None))
     else:
         broken = False
-    if not broken and doc.status == "no_text" and doc.kind not in MEDIA_KINDS:
-        add("no_text", f"{name}没有文字层（扫描件或图片型 PDF），无法检索：请进行文字识别（OCR）"
-                       "或补充文字说明。")
-    dates = []
-    if doc.doc_date is not None:
-        dates.append(("成文日期", doc.doc_date))
-    exif = parse_exif_date(doc.exif_date) if doc.kind == "photo" else None
-    if exif is not None:
-        dates.append(("拍摄日期", exif))
-    outside = [f"{what} {day.isoformat()}" for what, day in dates
-               if not ctx.start <= day <= ctx.end]
+    media = doc.kind in MEDIA_KINDS
+    if not broken and not media and doc.status == "no_text":
+        out.append(("no_text", f"{name}没有文字层（扫描件或图片型 PDF），无法检索：请进行文字识别"
+                               "（OCR）或补充文字说明。", None))
+    outside = []
+    if doc.doc_date is not None and not ctx.start <= doc.doc_date <= ctx.end:
+        outside.append(f"成文日期 {doc.doc_date.isoformat()}")
+    if doc.exif_date and doc.kind == "photo":
+        taken = parse_exif_date(doc.exif_date)
+        if taken is not None and not ctx.start <= taken <= ctx.end:
+            outside.append(f"拍摄日期 {taken.isoformat()}")
     if outside:
-        add("out_of_period", f"{name}的{'、'.join(outside)}不在 {ctx.period} 年度"
-                             f"（{ctx.start.isoformat()} 至 {ctx.end.isoformat()}）内。")
+        out.append(("out_of_period", f"{name}的{'、'.join(outside)}不在 {ctx.period} 年度"
+                                     f"（{ctx.start.isoformat()} 至 {ctx.end.isoformat()}）内。",
+                    None))
     prior = ctx.prior.get(doc.id)
     if prior is not None:
-        add("reused", f"{name}与 {prior.period} 年度已归档的"
-                      f"“{prior.title}”（编号 {prior.document_id}）"
-                      "内容完全相同：往年资料不能作为本年度的佐证。", prior.document_id)
+        out.append(("reused", f"{name}与 {prior.period} 年度已归档的“{prior.title}”"
+                              f"（编号 {prior.document_id}）内容完全相同：往年资料不能作为本年度的佐证。",
+                    prior.document_id))
     dup = ctx.duplicates.get(doc.id)
     if dup is not None:
         earlier, code, what = dup
-        add("duplicate", f"{name}与测评标准 {code} 下的“{ctx.titles.get(earlier, '')}”"
-                         f"（编号 {earlier}）{what}相同，重复归档。", earlier)
+        out.append(("duplicate", f"{name}与测评标准 {code} 下的“{ctx.titles.get(earlier, '')}”"
+                                 f"（编号 {earlier}）{what}相同，重复归档。", earlier))
     level = classified_level(doc)
     if level is not None:
-        add("classified", f"{name}带有密级标志“{level}”（文件开头、名称或登记的密级）："
-                          "涉密资料不得拷入迎检 U 盘，请确认是否已解密。")
+        out.append(("classified", f"{name}带有密级标志“{level}”（文件开头、名称或登记的密级）："
+                                  "涉密资料不得拷入迎检 U 盘，请确认是否已解密。", None))
     problems = [f"题名{p}" for p in name_problems(doc.title, MAX_TITLE_CHARS)]
     problems += [f"文件名{p}" for p in name_problems(doc.original_name, MAX_NAME_CHARS)]
     if problems:
-        add("unsafe_name", f"{name}：{'；'.join(problems)}，导出到 Windows 时无法保存，请修改。")
+        out.append(("unsafe_name", f"{name}：{'；'.join(problems)}，导出到 Windows 时无法保存，"
+                                   "请修改。", None))
     if doc.kind == "document" and not broken:
         lacking = []
         if not doc.title.strip() or is_default_title(doc.title):
@@ -277,11 +286,11 @@ def _document_findings(doc: DocFacts, ctx: QualityContext) -> list[tuple[str, st
             proposal = _proposed(doc, "doc_date", "date")
             lacking.append("成文日期" + (f"（提取到：{proposal}）" if proposal else ""))
         if lacking:
-            add("missing_metadata", f"{name}缺少{'和'.join(lacking)}，请补录。")
+            out.append(("missing_metadata", f"{name}缺少{'和'.join(lacking)}，请补录。", None))
     if doc.kind == "photo" and not doc.caption.strip():
-        add("photo_caption", f"照片{name}没有说明：请注明时间、地点、人物、事由。")
+        out.append(("photo_caption", f"照片{name}没有说明：请注明时间、地点、人物、事由。", None))
     if not any(sid in ctx.standard_codes for sid in doc.standards):
-        add("unassigned", f"{name}没有归到任何测评标准，请归类。")
+        out.append(("unassigned", f"{name}没有归到任何测评标准，请归类。", None))
     return out
 
 
