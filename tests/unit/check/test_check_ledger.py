@@ -230,3 +230,24 @@ def test_reuse_is_judged_from_the_later_period(ledger: Ledger) -> None:
     earlier = run_check(ledger.lib, PREVIOUS).as_json()
     assert not [f for f in earlier["findings"] if f["kind"] == "reused"]
     assert earlier["summary"]["documents"] == 1
+
+
+@pytest.mark.postgres
+def test_same_report_on_every_database(any_library, check_sources) -> None:
+    """The check reads JSON keys and text prefixes in SQL: it must agree on PostgreSQL."""
+    from tests.unit.check.conftest import build_ledger
+
+    built = build_ledger(any_library, check_sources)
+    data = run_check(any_library, PERIOD).as_json()
+    assert {s["code"]: s["status"] for s in data["standards"]} == EXPECTED_STATUS
+    found: dict[int, set[str]] = {}
+    for f in data["findings"]:
+        found.setdefault(f["document_id"], set()).add(f["kind"])
+    assert {name: found.get(built[name], set()) for name in EXPECTED_FINDINGS} == \
+        EXPECTED_FINDINGS
+    with any_library.session() as s:
+        badges = node_status(s, PERIOD)
+        assert classified_document_ids(s, PERIOD) == {built["2023年理论学习计划.docx"],
+                                                      built["理论学习参考资料.docx"]}
+        assert findings_for_document(s, built["宣讲照片.jpg"])
+    assert len(badges) == 2 + 2 + 2 + len(EXPECTED_STATUS)  # blocks, items, contents, standards
