@@ -15,7 +15,8 @@ from archive.framework_update import import_framework
 
 def cmd_framework_import(args: argparse.Namespace, ctx: CommandContext) -> int:
     mapping = parse_mapping(args.map)
-    parsed = read_workbook(Path(args.file), mapping=mapping or None, sheet=args.sheet)
+    parsed = read_workbook(Path(args.file), mapping=mapping or None, sheet=args.sheet,
+                           progress=ctx.progress)
     report = import_framework(ctx.library(), parsed, name=args.name, dry_run=args.dry_run,
                               progress=ctx.progress)
     ctx.emit(report.as_json(), report.summary)

@@ -22,6 +22,7 @@ from archive.framework_io.columns import HeaderInfo, apply_mapping, find_header
 from archive.framework_io.errors import WorkbookError, cell_name, column_letter
 from archive.framework_io.tree import SheetTree, TreeBuilder
 from archive.frameworks import IndicatorSpec
+from archive.progress import CancelToken, ProgressCallback, ProgressEvent, no_progress
 
 NOTE_SHEET_WORDS = ("说明", "填表", "注意事项", "目录", "封面", "示例", "模板说明", "联系")
 SAMPLE_ROWS = 5
@@ -228,10 +229,12 @@ def inspect_workbook(path: Path | str, mapping: dict[str, str] | None = None,
 
 
 def read_workbook(path: Path | str, mapping: dict[str, str] | None = None,
-                  sheet: str | None = None) -> ParsedFramework:
+                  sheet: str | None = None, progress: ProgressCallback = no_progress,
+                  cancel: CancelToken | None = None) -> ParsedFramework:
     """The framework tree of a workbook; ``mapping`` ({"测评标准": "D"}) overrides recognition,
     ``sheet`` reads only that sheet. Raises ``WorkbookError`` with file, sheet and cell."""
     path = Path(path)
+    progress(ProgressEvent(0, 0, f"读取 {path.name}", "sheets"))
     book = load_grid(path)
     plans = _plan_sheets(book, mapping, sheet)
     used = [p for p in plans if p.preview.used]
@@ -239,7 +242,10 @@ def read_workbook(path: Path | str, mapping: dict[str, str] | None = None,
         raise _problem_for(plans, path)
     trees: list[tuple[_SheetPlan, SheetTree, TreeBuilder]] = []
     warnings = list(book.warnings)
-    for p in used:
+    for done, p in enumerate(used):
+        if cancel is not None:
+            cancel.raise_if_cancelled()
+        progress(ProgressEvent(done, len(used), f"识别工作表“{p.grid.name}”", "sheets"))
         assert p.header is not None
         builder = TreeBuilder(p.grid, p.header)
         tree = builder.build()
@@ -271,6 +277,7 @@ def read_workbook(path: Path | str, mapping: dict[str, str] | None = None,
     warnings.extend(settle_codes(roots, places))
     first = trees[0][0]
     name, version = _guess_name(first.grid, first.header, path)
+    progress(ProgressEvent(len(used), len(used), "任务分解表已读取", "sheets"))
     return ParsedFramework(
         path=path, name=name, version=version, roots=roots, warnings=warnings,
         sheets=[p.grid.name for p, _, _ in trees],

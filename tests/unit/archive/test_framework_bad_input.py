@@ -205,3 +205,23 @@ def test_cli_reports_the_error_and_exit_code(tmp_path: Path, capsys: pytest.Capt
     err = capsys.readouterr().err
     assert err.startswith("错误：文件“加密.xlsx”：") and "密码" in err
     assert issubclass(WorkbookError, CivLedgerError)
+
+
+def test_cli_inspect_then_import_with_mapping(tmp_path: Path, library: object,
+                                              capsys: pytest.CaptureFixture[str]) -> None:
+    import json
+
+    path = _book(tmp_path / "自定义表头.xlsx", [["序号", "测评项目", "考评细则", "主办"],
+                                               [1, "甲", "标准一", "区文明办"]])
+    lib = str(tmp_path / "lib")
+    assert main(["--library", lib, "framework", "inspect", str(path)]) == 1
+    out = capsys.readouterr().out
+    assert "找不到“测评标准”列" in out and "C“考评细则”" in out
+    assert main(["--library", lib, "framework", "import", str(path)]) == 2
+    capsys.readouterr()
+    assert main(["--library", lib, "framework", "import", str(path), "--map", "测评标准=C",
+                 "--map", "牵头单位=D", "--json"]) == 0
+    data = json.loads(capsys.readouterr().out)
+    assert (data["framework"], data["standards"], data["indicators"], data["units"]) == (
+        "自定义表头", 1, 2, 1)
+    assert data["warnings"] == [] and data["created"] is True

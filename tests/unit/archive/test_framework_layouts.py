@@ -34,7 +34,8 @@ def reqs(row: dict[str, Any]) -> list[tuple[str, str, int]]:
     return [(q["label"], q["kind"], q["min_count"]) for q in row["requirements"]]
 
 
-def test_merged_title_rows_and_vertical_merges(tmp_path: Path, library: Library) -> None:
+def test_merged_title_rows_and_vertical_merges(tmp_path: Path, any_library: Library) -> None:
+    library = any_library
     parsed = read_workbook(ff.merged_county(tmp_path / "区任务分解表.xlsx"))
     assert parsed.name == "××区创建全国文明城市测评体系任务分解表"
     assert parsed.warnings == []
@@ -160,7 +161,8 @@ def test_filled_down_heading_rows_merged_standard_and_score(
 @pytest.mark.parametrize("builder", [ff.merged_county, ff.two_row_blank, ff.block_rows,
                                      ff.multi_sheet, ff.fill_down])
 def test_reimporting_the_same_workbook_changes_nothing(
-        tmp_path: Path, library: Library, builder: Any) -> None:
+        tmp_path: Path, any_library: Library, builder: Any) -> None:
+    library = any_library
     path = builder(tmp_path / "t.xlsx")
     import_framework(library, read_workbook(path))
     before = tree(library), overview(library)

@@ -33,8 +33,9 @@ def ids_by_title(lib: Library) -> dict[str, int]:
 
 
 @pytest.fixture
-def filed(tmp_path: Path, library: Library) -> dict[str, Any]:
-    """This year's framework with evidence filed under four standards."""
+def filed(tmp_path: Path, any_library: Library) -> dict[str, Any]:
+    """This year's framework with evidence filed under four standards (SQLite and PostgreSQL)."""
+    library = any_library
     import_framework(library, read_workbook(ff.merged_county(tmp_path / "2023.xlsx")))
     files = {
         "plan": make_docx(tmp_path / "in" / "学习计划.docx", title="理论学习计划"),
@@ -67,8 +68,9 @@ def links(lib: Library) -> set[tuple[int, int]]:
             select(DocumentStandard.document_id, DocumentStandard.indicator_id))}
 
 
-def test_update_keeps_evidence_and_reports_changes(library: Library,
+def test_update_keeps_evidence_and_reports_changes(any_library: Library,
                                                    filed: dict[str, Any]) -> None:
+    library = any_library
     ids = filed["ids"]
     report = import_framework(library, read_workbook(filed["next"]))
     assert not report.created
@@ -123,7 +125,8 @@ def test_update_keeps_evidence_and_reports_changes(library: Library,
     assert ("update", "framework") in {(e.action, e.entity) for e in audit}
 
 
-def test_dry_run_writes_nothing(library: Library, filed: dict[str, Any]) -> None:
+def test_dry_run_writes_nothing(any_library: Library, filed: dict[str, Any]) -> None:
+    library = any_library
     before_links = links(library)
     with library.session() as s:
         audit_count = s.scalar(select(func.count()).select_from(AuditEntry))
@@ -138,7 +141,8 @@ def test_dry_run_writes_nothing(library: Library, filed: dict[str, Any]) -> None
 
 
 def test_round_trip_to_next_year_and_back_keeps_surviving_ids(
-        library: Library, filed: dict[str, Any], tmp_path: Path) -> None:
+        any_library: Library, filed: dict[str, Any], tmp_path: Path) -> None:
+    library = any_library
     import_framework(library, read_workbook(filed["next"]))
     back = import_framework(library, read_workbook(ff.merged_county(tmp_path / "again.xlsx")))
     assert [(a["code"], a["title"]) for a in back.added] == [
@@ -149,8 +153,9 @@ def test_round_trip_to_next_year_and_back_keeps_surviving_ids(
         assert after[title] == filed["ids"][title]
 
 
-def test_cli_update_json(tmp_path: Path, filed: dict[str, Any], library: Library,
+def test_cli_update_json(tmp_path: Path, filed: dict[str, Any], any_library: Library,
                          capsys: pytest.CaptureFixture[str]) -> None:
+    library = any_library
     import json
 
     from main import main
