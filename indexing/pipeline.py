@@ -52,8 +52,8 @@ def _store(lib: Library, results: list[tuple[int, dict[str, Any]]]) -> list[int]
     """Commit a batch of results; returns the live documents whose entries must be updated."""
     now = utcnow()
     with lib.session() as s:
-        infos = dict(s.execute(select(File.id, File.info).where(
-            File.id.in_([fid for fid, _ in results]))).tuples().all())
+        infos = {fid: info for fid, info in s.execute(select(File.id, File.info).where(
+            File.id.in_([fid for fid, _ in results])))}
         for file_id, r in results:
             info = dict(infos.get(file_id) or {})
             info.update(r.get("info") or {})
@@ -87,12 +87,14 @@ def _extract(
     names = {fid: f"{sha[:8]}.{ext}" for fid, sha, ext in files}
     tasks = [Task(fid, str(_location(lib, sha, ext)), ext) for fid, sha, ext in files]
 
+    updater = search_index.BulkUpdater(lib, cancel=cancel) if index and files else None
+
     def flush() -> None:
-        nonlocal indexed, batch, last_flush
+        nonlocal batch, last_flush
         if batch:
             doc_ids = _store(lib, batch)
-            if index and doc_ids:
-                indexed += search_index.update(lib, doc_ids)["indexed"]
+            if updater is not None and doc_ids:
+                updater.update(doc_ids)
         batch = []
         last_flush = time.monotonic()
 
@@ -107,7 +109,12 @@ def _extract(
             if len(batch) >= BATCH_FILES or time.monotonic() - last_flush > BATCH_SECONDS:
                 flush()
     finally:
-        flush()  # what finished is kept, even when the run stops early
+        try:
+            flush()  # what finished is kept, even when the run stops early
+        finally:
+            if updater is not None:
+                updater.commit()
+                indexed = updater.indexed
     cancelled = bool(cancel is not None and cancel.cancelled and done < total)
     return {"extracted": done, "remaining": total - done, "statuses": dict(statuses),
             "indexed": indexed, "cancelled": cancelled}

@@ -35,6 +35,14 @@ def chinese_text(seed: int, sentences: int = 20) -> str:
     return "".join(out).strip()
 
 
+FAKES = Path(__file__).with_name("ix_fakes.py")
+
+
+def fake_target(name: str) -> str:
+    """A worker target from ix_fakes.py, named by file path (see indexing.workers._resolve)."""
+    return f"{FAKES}:{name}"
+
+
 W_NS = ('xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main" '
         'xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships" '
         'xmlns:mc="http://schemas.openxmlformats.org/markup-compatibility/2006" '
