@@ -6,7 +6,8 @@ A document counts for a requirement when it is filed under the standard and its 
 file name matches the label (``matching``), or when the clerk linked it to the requirement
 explicitly. The explicit link always wins: a document the clerk linked to some requirements of a
 standard counts for exactly those there, whatever its name suggests. Identical content counts once.
-Documents with an open blocking finding (empty, corrupt, encrypted, reused) do not count.
+Documents with an open blocking finding (empty, corrupt, encrypted, reused, out_of_period) do
+not count.
 """
 
 from __future__ import annotations
@@ -86,7 +87,7 @@ def unusable_ids(ledger: Ledger) -> set[int]:
     """Documents with a blocking finding the clerk has not accepted."""
     out: set[int] = set()
     for doc in ledger.docs.values():
-        kinds = blocking_kinds(doc, ledger.prior)
+        kinds = blocking_kinds(doc, ledger.prior, ledger.start, ledger.end)
         if any((k, subject_of(doc.id)) not in ledger.accepted for k in kinds):
             out.add(doc.id)
     return out

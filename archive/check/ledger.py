@@ -131,12 +131,12 @@ def _doc_query(period_id: int, with_text: bool) -> Select[Any]:
     return (
         select(
             Document.id, Document.unit_id, Document.file_id, Document.kind, Document.title,
-            full(Document.doc_number), full(Document.doc_date, None), full(Document.caption),
+            full(Document.doc_number), Document.doc_date, full(Document.caption),
             full(Document.classification, "公开"), full(Document.released, False),
             full(Document.source_path), File.sha256, File.size, File.original_name, File.ext,
             File.status, full(File.status_reason),
             # Only the keys the check reads, extracted by the database (JSON_EXTRACT / ->>).
-            full(File.info["exif_date"].as_string(), None), File.info["repaired"].as_boolean(),
+            File.info["exif_date"].as_string(), File.info["repaired"].as_boolean(),
             full(File.info["proposed"].as_string(), None),
             func.substr(File.text, 1, FIRST_CHARS) if with_text else literal(""),
         )

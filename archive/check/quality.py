@@ -4,8 +4,9 @@ usability and security).
 Every finding is about one document; its ``subject`` ("doc:<id>") is what a clerk's acceptance
 refers to, so an acceptance survives re-running the check. Findings of the *blocking* kinds make a
 document unusable as evidence: an empty, broken or locked file cannot be shown to the evaluators,
-and last year's file is not evidence of this year's work. Completeness does not count such a
-document until the clerk accepts the finding.
+and last year's file, or a paper dated outside the year, is not evidence of this year's work.
+Completeness does not count such a document until the clerk accepts the finding (a 制度 issued
+two years ago and still in force, say).
 """
 
 from __future__ import annotations
@@ -39,7 +40,7 @@ KIND_LABELS = {
     "photo_caption": "照片缺少说明",
     "unassigned": "未归类",
 }
-BLOCKING_KINDS = frozenset({"empty", "corrupt", "encrypted", "reused"})
+BLOCKING_KINDS = frozenset({"empty", "corrupt", "encrypted", "reused", "out_of_period"})
 MEDIA_KINDS = frozenset({"photo", "video"})
 PUBLIC = "公开"
 RELEASED_REASON = "已放行：档案员确认可以对外提供（released）"
@@ -113,7 +114,20 @@ def is_encrypted(doc: DocFacts) -> bool:
     return doc.status == "encrypted"
 
 
-def blocking_kinds(doc: DocFacts, prior: dict[int, PriorUse]) -> set[str]:
+def outside_period(doc: DocFacts, start: dt.date, end: dt.date) -> list[str]:
+    """The dates of a document that lie outside the period ("成文日期 2021-12-01")."""
+    outside = []
+    if doc.doc_date is not None and not start <= doc.doc_date <= end:
+        outside.append(f"成文日期 {doc.doc_date.isoformat()}")
+    if doc.exif_date and doc.kind == "photo":
+        taken = parse_exif_date(doc.exif_date)
+        if taken is not None and not start <= taken <= end:
+            outside.append(f"拍摄日期 {taken.isoformat()}")
+    return outside
+
+
+def blocking_kinds(doc: DocFacts, prior: dict[int, PriorUse], start: dt.date,
+                   end: dt.date) -> set[str]:
     """The blocking findings of a document (what completeness needs; no text required)."""
     kinds: set[str] = set()
     if is_empty(doc):
@@ -124,6 +138,8 @@ def blocking_kinds(doc: DocFacts, prior: dict[int, PriorUse]) -> set[str]:
         kinds.add("encrypted")
     if doc.id in prior:
         kinds.add("reused")
+    if outside_period(doc, start, end):
+        kinds.add("out_of_period")
     return kinds
 
 
@@ -247,13 +263,7 @@ def _document_findings(doc: DocFacts, ctx: QualityContext) -> list[tuple[str, st
     if not broken and not media and doc.status == "no_text":
         out.append(("no_text", f"{name}没有文字层（扫描件或图片型 PDF），无法检索：请进行文字识别"
                                "（OCR）或补充文字说明。", None))
-    outside = []
-    if doc.doc_date is not None and not ctx.start <= doc.doc_date <= ctx.end:
-        outside.append(f"成文日期 {doc.doc_date.isoformat()}")
-    if doc.exif_date and doc.kind == "photo":
-        taken = parse_exif_date(doc.exif_date)
-        if taken is not None and not ctx.start <= taken <= ctx.end:
-            outside.append(f"拍摄日期 {taken.isoformat()}")
+    outside = outside_period(doc, ctx.start, ctx.end)
     if outside:
         out.append(("out_of_period", f"{name}的{'、'.join(outside)}不在 {ctx.period} 年度"
                                      f"（{ctx.start.isoformat()} 至 {ctx.end.isoformat()}）内。",

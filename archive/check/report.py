@@ -45,7 +45,9 @@ _COUNTERS = {"photo": "张", "video": "段"}
 
 
 def lacking_text(result: StandardResult) -> str:
-    """What a standard still lacks, in words a unit can act on."""
+    """What a standard still lacks, in words a unit can act on ("" when it is complete)."""
+    if result.status == COMPLETE:
+        return ""
     parts = [
         f"{r.label}（需 {r.min_count} {_COUNTERS.get(r.kind, '份')}，已有 {r.found}）"
         for r in result.lacking
@@ -53,8 +55,8 @@ def lacking_text(result: StandardResult) -> str:
     if not result.requirements and result.status == MISSING:
         parts.append("尚无任何佐证资料")
     if result.unusable:
-        parts.append(f"已报送的 {len(result.unusable)} 件无法使用（空文件、损坏、加密或往年资料），"
-                     "需重新提供")
+        parts.append(f"已报送的 {len(result.unusable)} 件不能作为佐证（空文件、损坏、加密、往年资料"
+                     "或日期不在年度内，见质量问题），需重新提供")
     return "；".join(parts)
 
 

@@ -60,12 +60,12 @@ SPEECH_TEXT = ("为深入学习宣传贯彻党的创新理论，推动理论宣�
 # source file name → what the ledger should find on it
 EXPECTED_FINDINGS: dict[str, set[str]] = {
     "2023年理论学习计划.docx": {"classified"},  # registered 内部, released → accepted
-    "创文工作实施方案.docx": {"out_of_period"},
+    "创文工作实施方案.docx": set(),
     "中心组第一次学习会议纪要.docx": {"missing_metadata"},
     "学习现场1.jpg": set(),
     "学习现场2.jpg": set(),
     "学习现场3.jpg": set(),
-    "理论学习参考资料.docx": {"classified"},
+    "理论学习参考资料.docx": {"classified", "out_of_period"},
     "NUL.docx": {"unsafe_name"},
     LONG_TITLE + ".docx": {"unsafe_name"},
     "宣讲工作方案.docx": set(),
@@ -265,12 +265,12 @@ def build_ledger(lib: Library, sources: Path) -> Ledger:
     ids = _doc_ids(lib, PERIOD)
     dated = dt.date(2023, 3, 1)
     with lib.session() as s:
-        for name in ("2023年理论学习计划.docx", "理论学习参考资料.docx", "NUL.docx",
+        for name in ("2023年理论学习计划.docx", "创文工作实施方案.docx", "NUL.docx",
                      LONG_TITLE + ".docx", "宣讲工作方案.docx", "宣讲工作方案（印发稿）.pdf",
                      "整治前后对比.pdf", "整治工作总结.pdf", "保洁检查记录.pdf", "保洁制度.docx",
                      "附件1.docx"):
             update_document(s, ids[name], doc_date=dated)
-        update_document(s, ids["创文工作实施方案.docx"], doc_date=dt.date(2021, 12, 1))
+        update_document(s, ids["理论学习参考资料.docx"], doc_date=dt.date(2021, 12, 1))
         update_document(s, ids["2023年理论学习计划.docx"], classification="内部", released=True)
         for i in (1, 2, 3):
             update_document(s, ids[f"学习现场{i}.jpg"], caption=f"2023年4月{i}日 区委常委会议室 "

@@ -55,6 +55,20 @@ def test_accepted_finding_stays_visible_but_does_not_count(fresh_ledger: Ledger)
     assert _status(again, "2.1.1.1") == "partial"
 
 
+def test_accepted_date_lets_an_old_photo_count(fresh_ledger: Ledger) -> None:
+    lib, photo = fresh_ledger.lib, fresh_ledger["宣讲照片.jpg"]
+
+    def photos() -> dict:
+        report = run_check(lib, PERIOD).as_json()
+        return next(r for s in report["standards"] if s["code"] == "1.1.1.2"
+                    for r in s["requirements"] if r["label"] == "活动照片")
+
+    assert photos()["document_ids"] == []
+    with lib.session() as s:
+        accept_finding(s, "out_of_period", photo, "相机时间未校准，实为2023年6月拍摄")
+    assert photos()["document_ids"] == [photo]
+
+
 def test_accepting_again_replaces_the_reason_and_subjects_normalise(
         fresh_ledger: Ledger) -> None:
     lib, doc = fresh_ledger.lib, fresh_ledger["保洁制度.docx"]

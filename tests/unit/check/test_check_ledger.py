@@ -59,7 +59,7 @@ def test_finding_messages_name_the_file_and_the_problem(ledger: Ledger, report: 
     assert PREVIOUS in reused["message"] and reused["related_document_id"] is not None
     late = by[(ledger["宣讲照片.jpg"], "out_of_period")]
     assert "拍摄日期 2021-06-01" in late["message"]
-    dated = by[(ledger["创文工作实施方案.docx"], "out_of_period")]
+    dated = by[(ledger["理论学习参考资料.docx"], "out_of_period")]
     assert "成文日期 2021-12-01" in dated["message"]
     secret = by[(ledger["理论学习参考资料.docx"], "classified")]
     assert "秘密" in secret["message"]
@@ -98,10 +98,14 @@ def test_standard_statuses_and_requirement_counts(ledger: Ledger, report: dict) 
     assert _requirement(report, "1.1.1.1", "活动照片")["found"] == 3
     assert _requirement(report, "1.1.1.1", "实施方案")["document_ids"] == [
         ledger["创文工作实施方案.docx"]]
-    # Two forms of the 宣讲工作方案 both match; one old photo is one photo short of two.
+    # Two forms of the 宣讲工作方案 both match; a photo taken in 2021 is no 2023 evidence.
     assert _requirement(report, "1.1.1.2", "宣讲工作方案")["found"] == 2
     photos = _requirement(report, "1.1.1.2", "活动照片")
-    assert (photos["found"], photos["min_count"]) == (1, 2)
+    assert (photos["found"], photos["min_count"]) == (0, 2)
+    assert _standard(report, "1.1.1.2")["unusable"] == 1
+    # A paper dated 2021 does not count either, but 1.1.1.1 is complete without it.
+    assert _standard(report, "1.1.1.1")["unusable"] == 1
+    assert _standard(report, "1.1.1.1")["lacking_text"] == ""
     # The empty 整治方案 does not count; the spreadsheet counts for the 台账.
     assert _requirement(report, "2.1.1.1", "整治方案")["found"] == 0
     assert _requirement(report, "2.1.1.1", "整治台账")["document_ids"] == [

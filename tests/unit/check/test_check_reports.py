@@ -152,7 +152,7 @@ def test_notice_lists_what_the_unit_must_supply(report: dict, tmp_path: Path) ->
     supply = [[c.text for c in row.cells] for row in tables[0].rows]
     assert supply[0] == ["序号", "测评标准", "职责", "缺少的资料"]
     assert [r[1].split()[0] for r in supply[1:]] == ["1.1.1.2"]
-    assert "活动照片（需 2 张，已有 1）" in supply[1][3]
+    assert "活动照片（需 2 张，已有 0）" in supply[1][3] and "1 件不能作为佐证" in supply[1][3]
     fixes = [[c.text for c in row.cells] for row in tables[1].rows][1:]
     assert {r[2] for r in fixes} == {"重复资料", "日期不在年度内", "照片缺少说明"}
 
