@@ -34,7 +34,7 @@ def cmd_framework_inspect(args: argparse.Namespace, ctx: CommandContext) -> int:
         if preview.header_rows:
             lines.append(f"表头：工作表“{preview.sheet}”第 "
                          f"{'、'.join(str(r) for r in preview.header_rows)} 行")
-            lines.append(table([[f, letter, preview.headers.get(letter, "")]
+            lines.append(table([[f, letter, preview.headers.get(letter, "").replace("\n", " ")]
                                 for f, letter in preview.mapping.items()],
                                ["字段", "列", "表头"]))
             if preview.samples:

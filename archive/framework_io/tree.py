@@ -26,6 +26,8 @@ from archive.framework_io.titles import code_from_cell, split_code, split_headin
 from archive.frameworks import IndicatorSpec, split_units
 
 _NOTE_PREFIXES = ("注", "备注", "说明", "填表说明", "制表", "填表人", "审核人", "联系人", "附")
+# A 合计 row at the end sums the scores; it is not a standard.
+_TOTAL_WORDS = ("合计", "总计", "小计", "总分", "合计分值")
 MAX_TITLE = 2000
 MAX_METHOD = 50
 MAX_UNIT = 200
@@ -110,6 +112,17 @@ class TreeBuilder:
     def full_width_text(self, r: int, texts: list[tuple[int, str]]) -> str | None:
         """The text of a block row: one text that spans the table (merged across, or alone in
         a row whose 测评标准 cell is empty and which sits in the first column)."""
+        seq_col = self.cols.get(F.SEQ)
+        for c, text in texts:
+            m = self.grid.merge(r, c)
+            if m is None or m[0] != m[2] or (m[0], m[1]) != (r, c):
+                continue
+            spans = sum(1 for col in set(self.cols.values()) if m[1] <= col <= m[3])
+            others = [t for c2, t in texts if not (m[1] <= c2 <= m[3])]
+            # "一、" in the 序号 column beside a block title merged across the rest of the row.
+            if (spans >= max(3, len(self.cols) // 2) and others
+                    and all(c2 == seq_col for c2, _t in texts if not (m[1] <= c2 <= m[3]))):
+                return text
         distinct = {t for _, t in texts}
         if len(distinct) != 1:
             return None
@@ -162,6 +175,9 @@ class TreeBuilder:
                 continue
             if self.is_repeated_header(texts):
                 continue
+            if any(t.replace(" ", "") in _TOTAL_WORDS for _, t in texts):
+                self.skipped_notes.append(cell_name(r, texts[0][0]))
+                continue
             block = self.full_width_text(r, texts)
             if block is not None:
                 if block.lstrip("*＊ ").startswith(_NOTE_PREFIXES):
@@ -173,7 +189,7 @@ class TreeBuilder:
         self.finish()
         if self.skipped_notes:
             self.warnings.append(
-                f"工作表“{grid.name}”：已跳过说明行 {'、'.join(self.skipped_notes[:5])}"
+                f"工作表“{grid.name}”：已跳过说明或合计行 {'、'.join(self.skipped_notes[:5])}"
                 + (f" 等 {len(self.skipped_notes)} 行" if len(self.skipped_notes) > 5 else ""))
         return SheetTree(self.roots, self.warnings, len(self.leaves),
                          has_blocks=F.BLOCK in self.cols or self.block is not None)
@@ -336,6 +352,11 @@ class TreeBuilder:
         names = split_units(text)
         out = []
         for name in names:
+            # "各街道、各乡镇等" / "…等单位": the list's closing 等 is not part of a name.
+            for tail in ("等单位", "等部门", "等"):
+                if name.endswith(tail) and len(name) > len(tail) + 2:
+                    name = name[: -len(tail)]
+                    break
             if len(name) > MAX_UNIT:
                 self.warn(r, self.cols.get(fname), f"单位名称过长（{len(name)} 字），已截断。")
                 name = name[:MAX_UNIT]

@@ -396,3 +396,37 @@ NEXT_YEAR_ROWS: list[list[object]] = [
     ["规范有序的政务环境", "政务公开", "推进政务公开", "政府网站公开信息及时", 2.5,
      "网上申报", "区政府办", "区政务服务中心\n区数据局", "1.公开清单；2.工作总结"],
 ]
+
+
+def numbered_blocks(path: Path) -> Path:
+    """Layout 7 (as typed by hand): header names with line breaks and units in brackets
+    ("分值\\n（分）"); block rows with "一、" in 序号 beside the title merged across the rest; a
+    blank row between blocks; 测评项目 written "1.理想信念教育"; a full-width score "２" and a
+    formula "=2*1"; units ending in "等" and trailing separators; a 合计 row and a note row."""
+    wb = Workbook()
+    ws = wb.active
+    ws.title = "2025年任务分解"
+    ws.append(["　××区2025年创建全国文明城市测评体系任务分解表　"])
+    ws.merge_cells("A1:I1")
+    ws.append(["填报单位（盖章）：", None, None, None, "填报日期：", dt.date(2025, 1, 6)])
+    ws.append([None])
+    ws.append(["序 号", "测评项目", "测评内容", "测评标准\n（具体要求）", "分值\n（分）", "测评\n方式",
+               "牵头单位", "责任单位", "佐证材料要求"])
+    ws.append(["一、", "第一版块：牢固的思想道德基础（权重 30%）"])
+    ws.merge_cells("B5:I5")
+    ws.append([1, "1.理想信念教育", "学习宣传贯彻", "理论学习中心组每季度至少开展1次专题学习", "２",
+               "网上申报", "区委宣传部 ", "区委办、\n区委组织部、",
+               "1、学习计划\n2、学习记录不少于4次\n3、照片≥3张"])
+    ws.append([2, None, None, "建设新时代文明实践所（站）", 3, "实地考察", "区文明办",
+               "各街道、各乡镇等", "文明实践站点清单；活动照片3张以上"])
+    ws.append([None])
+    ws.append(["二、", "第二版块：健康向上的人文环境（权重 20%）"])
+    ws.merge_cells("B9:I9")
+    ws.append([3, "2.公共文化", "图书馆", "公共图书馆免费开放", "=2*1", "实地考察", "区文旅局",
+               "区图书馆", "开放制度；服务统计表"])
+    ws.append(["合计", None, None, None, "=SUM(E6:E10)"])
+    ws.append(["注：1.本表由区文明办负责解释；2.请于每月5日前报送。"])
+    ws.merge_cells("A12:I12")
+    ws.merge_cells("B6:B7")
+    ws.merge_cells("C6:C7")
+    return _save(wb, path)

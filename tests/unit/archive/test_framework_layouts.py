@@ -140,7 +140,7 @@ def test_one_sheet_per_block_codes_in_titles(tmp_path: Path, library: Library) -
 def test_filled_down_heading_rows_merged_standard_and_score(
         tmp_path: Path, library: Library) -> None:
     parsed = read_workbook(ff.fill_down(tmp_path / "测评体系.xlsx"))
-    assert parsed.warnings == ["工作表“测评体系”：已跳过说明行 A8"]
+    assert parsed.warnings == ["工作表“测评体系”：已跳过说明或合计行 A8"]
     import_framework(library, parsed)
     rows = overview(library)
     got = [(r["code"], r["seq"], r["title"], r["score"], r["method"], r["lead_unit"],
@@ -159,7 +159,7 @@ def test_filled_down_heading_rows_merged_standard_and_score(
 
 
 @pytest.mark.parametrize("builder", [ff.merged_county, ff.two_row_blank, ff.block_rows,
-                                     ff.multi_sheet, ff.fill_down])
+                                     ff.multi_sheet, ff.fill_down, ff.numbered_blocks])
 def test_reimporting_the_same_workbook_changes_nothing(
         tmp_path: Path, any_library: Library, builder: Any) -> None:
     library = any_library
@@ -170,3 +170,28 @@ def test_reimporting_the_same_workbook_changes_nothing(
     assert (report.added, report.removed, report.changed) == ([], [], [])
     assert report.unchanged == report.indicators
     assert (tree(library), overview(library)) == before
+
+
+def test_hand_typed_table_with_numbered_blocks_and_total_row(
+        tmp_path: Path, library: Library) -> None:
+    parsed = read_workbook(ff.numbered_blocks(tmp_path / "2025.xlsx"))
+    assert (parsed.name, parsed.version) == ("××区2025年创建全国文明城市测评体系任务分解表", "2025")
+    assert parsed.warnings == ["工作表“2025年任务分解”：已跳过说明或合计行 A11、A12"]
+    import_framework(library, parsed)
+    got = [(r["code"], r["seq"], r["title"], r["path"], r["score"], r["method"], r["units"],
+            reqs(r)) for r in overview(library)]
+    assert got == [
+        ("1.1.1.1", 1, "理论学习中心组每季度至少开展1次专题学习",
+         ["牢固的思想道德基础", "理想信念教育", "学习宣传贯彻"], 2.0, "网上申报",
+         ["区委宣传部", "区委办", "区委组织部"],
+         [("学习计划", "plan", 1), ("学习记录", "record", 4), ("照片", "photo", 3)]),
+        ("1.1.1.2", 2, "建设新时代文明实践所（站）",
+         ["牢固的思想道德基础", "理想信念教育", "学习宣传贯彻"], 3.0, "实地考察",
+         ["区文明办", "各街道", "各乡镇"], [("文明实践站点清单", "table", 1),
+                                     ("活动照片", "photo", 3)]),
+        ("2.1.1.1", 3, "公共图书馆免费开放", ["健康向上的人文环境", "公共文化", "图书馆"], 2.0,
+         "实地考察", ["区文旅局", "区图书馆"], [("开放制度", "document", 1),
+                                        ("服务统计表", "table", 1)]),
+    ]
+    assert [(c, t, n) for c, t, n, d in tree(library) if d == 0] == [
+        ("1", "牢固的思想道德基础", "版块"), ("2", "健康向上的人文环境", "版块")]

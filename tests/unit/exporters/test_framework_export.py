@@ -51,7 +51,7 @@ def test_sample_framework_round_trip(sample_library: Library, tmp_path: Path) ->
 
 
 @pytest.mark.parametrize("builder", [ff.merged_county, ff.two_row_blank, ff.block_rows,
-                                     ff.multi_sheet, ff.fill_down])
+                                     ff.multi_sheet, ff.fill_down, ff.numbered_blocks])
 def test_imported_layouts_round_trip(builder: Any, library: Library, tmp_path: Path) -> None:
     import_framework(library, read_workbook(builder(tmp_path / "原表.xlsx")))
     before, after = round_trip(library, tmp_path)
