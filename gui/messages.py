@@ -12,6 +12,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QMessageBox, QWidget
 
 from archive.errors import Cancelled, CivLedgerError
+from gui.operations.busy import is_busy
 from gui.tasks import TaskFailure
 
 ADVICE_UNEXPECTED = ("这是程序内部错误，资料库中已保存的内容不受影响。"
@@ -42,6 +43,10 @@ def show_error(parent: QWidget | None, what: str, error: BaseException | TaskFai
         details = details or str(error)
     elif isinstance(error, str):
         informative = error
+    elif is_busy(error):
+        informative = ("资料库正忙：后台正在提取文字或导入，或另一台电脑正在写入同一资料库。"
+                       "刚才的修改没有保存，请稍等片刻再试一次。")
+        details = details or repr(error)
     elif isinstance(error, OSError):
         name = f"（{error.filename}）" if error.filename else ""
         informative = (f"读写文件时出错{name}：{error.strerror or error}。"

@@ -17,7 +17,7 @@ from PySide6.QtCore import QObject, Signal
 from sqlalchemy.orm import Session
 
 from archive import hooks
-from archive.errors import LibraryError
+from archive.errors import Cancelled, LibraryError
 from archive.library import Library
 from gui.queries.documents import Choice, period_choices, unit_choices
 from gui.tasks import TaskHandle, TaskRunner
@@ -31,6 +31,14 @@ def module_available(name: str) -> bool:
         return False
 
 
+def _pipeline():  # noqa: ANN202 - the optional indexing.pipeline module
+    if not module_available("indexing.pipeline"):
+        return None
+    import importlib
+
+    return importlib.import_module("indexing.pipeline")
+
+
 class AppState(QObject):
     libraryChanged = Signal()  # a library was opened or closed
     frameworkChanged = Signal()  # the indicator tree changed (framework import)
@@ -39,6 +47,7 @@ class AppState(QObject):
     documentsProcessed = Signal(list)  # the hooks (text extraction, index) finished for ids
     periodsChanged = Signal()
     status = Signal(str)  # a line for the status bar
+    backgroundStarted = Signal(object)  # TaskHandle of background work (indexing)
 
     def __init__(self, runner: TaskRunner, parent: QObject | None = None) -> None:
         super().__init__(parent)
@@ -49,7 +58,11 @@ class AppState(QObject):
         self.unit_id: int | None = None
         self.periods: list[tuple[int, str]] = []
         self.units: list[Choice] = []
-        self._hook_tasks: list[TaskHandle] = []
+        self._queued: set[int] = set()
+        self._catch_up = False
+        self._index_task: TaskHandle | None = None
+        self._index_ids: list[int] = []
+        self.background_indexing = True  # off in benchmarks that time the window alone
 
     # -- the library ----------------------------------------------------------------------------
     @property
@@ -74,8 +87,11 @@ class AppState(QObject):
             self.lib.close()
         self.lib = lib
         self.unit_id = None
+        self._queued.clear()
         self._load_choices(keep_period=False)
         self.libraryChanged.emit()
+        if lib is not None and self.background_indexing and _pipeline() is not None:
+            self.catch_up()
 
     def open_library(self, path: Path) -> Library:
         lib = Library.open(path)
@@ -138,24 +154,70 @@ class AppState(QObject):
         """Announce changed documents to the views, then to the archive's hook subscribers."""
         self.reload_choices()
         self.documentsChanged.emit(list(ids))
-        if run_hooks and ids and self.lib is not None:
+        if run_hooks and ids and self.lib is not None and self.background_indexing:
             self.run_hooks(ids)
 
-    def run_hooks(self, ids: list[int]) -> TaskHandle:
-        lib = self.library()
+    def run_hooks(self, ids: list[int]) -> TaskHandle | None:
+        """Extract text and index ``ids`` in the background, one run at a time.
 
-        def work(_progress, _cancel) -> list[int]:  # noqa: ANN001
-            hooks.documents_changed(lib, ids)
+        With the indexing package present its ``process_documents`` is called directly (so the
+        status bar can show progress); otherwise the archive's hook is fired for whoever
+        subscribed. Ids arriving while a run is going are queued for the next run.
+        """
+        self._queued.update(ids)
+        if self._index_task is not None and self._index_task.running:
+            return self._index_task
+        return self._start_background()
+
+    def catch_up(self) -> TaskHandle | None:
+        """After opening a library: finish extraction an earlier session left pending and
+        rebuild a missing or stale index (in the background)."""
+        self._catch_up = True
+        if self._index_task is not None and self._index_task.running:
+            return self._index_task
+        return self._start_background()
+
+    def _start_background(self) -> TaskHandle | None:
+        if self.lib is None or not (self._queued or self._catch_up):
+            return None
+        lib, ids, catch_up = self.lib, sorted(self._queued), self._catch_up
+        self._queued.clear()
+        self._catch_up = False
+        pipeline = _pipeline()
+
+        def work(progress, cancel) -> list[int]:  # noqa: ANN001
+            if pipeline is None:
+                hooks.documents_changed(lib, ids)
+                return ids
+            if catch_up:
+                pipeline.extract_pending(lib, progress, cancel)
+            if ids:
+                pipeline.process_documents(lib, ids, progress, cancel)
             return ids
 
-        self.status.emit(f"正在更新 {len(ids)} 件资料的文字和检索索引……")
-        handle = self.runner.run(work, "更新检索索引")
+        title = "提取文字、更新检索索引"
+        self.status.emit(f"正在后台{title}……")
+        handle = self.runner.run(work, title, serial=True)
+        self._index_ids = ids
         handle.success(self._hooks_done)
-        handle.failure_handler(lambda f: self.status.emit(f"更新检索索引失败：{f.exception}"))
+        handle.failure_handler(lambda f: None if isinstance(f.exception, Cancelled) else
+                               self.status.emit(f"{title}未完成：{f.exception}"))
+        handle.finished.connect(self._start_background)
+        self._index_task = handle
+        self.backgroundStarted.emit(handle)
         return handle
 
+    def yield_background(self) -> None:
+        """Stop background extraction so that an import the clerk started runs at once; what
+        it had not finished is done again afterwards."""
+        task = self._index_task
+        if task is not None and task.running:
+            self._queued.update(self._index_ids)
+            self._catch_up = True
+            task.cancel()
+
     def _hooks_done(self, ids: list[int]) -> None:
-        self.status.emit(f"已更新 {len(ids)} 件资料的检索索引。")
+        self.status.emit("文字提取和检索索引已更新。")
         self.documentsProcessed.emit(ids)
 
     def framework_changed(self) -> None:

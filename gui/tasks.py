@@ -133,10 +133,11 @@ class _Runnable(QRunnable):
 
 
 class TaskRunner(QObject):
-    """Owns the thread pool; keeps each task alive until its results reached the UI thread.
+    """Owns the thread pools; keeps each task's handle until its results reached the UI thread.
 
-    Two threads: one long job (an export) does not stop a quick one (a backup), and SQLite in WAL
-    mode with a busy timeout serialises the writers.
+    Work that writes to the library (imports, text extraction, the demo) runs ``serial``: one at
+    a time on its own thread, because two SQLite writers in parallel make one of them fail
+    rather than wait. Work that only reads (a check, a search, an export) runs beside it.
     """
 
     started = Signal(object)  # TaskHandle
@@ -146,6 +147,8 @@ class TaskRunner(QObject):
         super().__init__(parent)
         self.pool = QThreadPool(self)
         self.pool.setMaxThreadCount(max_threads)
+        self.serial_pool = QThreadPool(self)
+        self.serial_pool.setMaxThreadCount(1)
         self._running: set[TaskHandle] = set()
 
     def run(
@@ -154,6 +157,7 @@ class TaskRunner(QObject):
         title: str = "",
         on_success: Callable[[Any], None] | None = None,
         on_failure: Callable[[TaskFailure], None] | None = None,
+        serial: bool = False,
     ) -> TaskHandle:
         handle = TaskHandle(title, self)
         if on_success is not None:
@@ -170,7 +174,7 @@ class TaskRunner(QObject):
         handle.signals = runnable.signals
         self._running.add(handle)
         self.started.emit(handle)
-        self.pool.start(runnable)
+        (self.serial_pool if serial else self.pool).start(runnable)
         return handle
 
     def _forget(self, handle: TaskHandle) -> None:
@@ -190,4 +194,4 @@ class TaskRunner(QObject):
 
     def wait(self, msecs: int = 30000) -> bool:
         """Block until every worker returned (used when closing the window or a library)."""
-        return self.pool.waitForDone(msecs)
+        return self.serial_pool.waitForDone(msecs) and self.pool.waitForDone(msecs)

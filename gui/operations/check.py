@@ -9,6 +9,7 @@ from archive.library import Library
 from archive.progress import CancelToken, ProgressCallback
 from exporters.todo_notices import write_notices
 from exporters.todo_workbook import write_todo_workbook
+from gui.operations.busy import retry_when_busy
 from gui.operations.library import KEY_ORGANISATION
 
 
@@ -35,10 +36,16 @@ def write_todo_notices(lib: Library, report: CheckReport, directory: Path) -> li
 
 
 def accept(lib: Library, kind: str, document_id: int, reason: str) -> None:
-    with lib.session() as s:
-        accept_finding(s, kind, document_id, reason)
+    def work() -> None:
+        with lib.session() as s:
+            accept_finding(s, kind, document_id, reason)
+
+    retry_when_busy(work)
 
 
 def unaccept(lib: Library, kind: str, document_id: int) -> bool:
-    with lib.session() as s:
-        return unaccept_finding(s, kind, document_id)
+    def work() -> bool:
+        with lib.session() as s:
+            return unaccept_finding(s, kind, document_id)
+
+    return retry_when_busy(work)

@@ -15,6 +15,7 @@ from archive import trash
 from archive.errors import CivLedgerError
 from archive.library import Library
 from archive.models import Document, File
+from gui.operations.busy import retry_when_busy
 
 
 @dataclass
@@ -34,6 +35,10 @@ class MetadataEdit:
 
 def apply_edit(lib: Library, doc_id: int, edit: MetadataEdit) -> None:
     """One unit of work: all of it is saved, or nothing (a bad date rolls the links back too)."""
+    retry_when_busy(_apply_edit, lib, doc_id, edit)
+
+
+def _apply_edit(lib: Library, doc_id: int, edit: MetadataEdit) -> None:
     with lib.session() as s:
         if edit.fields:
             docs.update_document(s, doc_id, **edit.fields)
@@ -45,25 +50,15 @@ def apply_edit(lib: Library, doc_id: int, edit: MetadataEdit) -> None:
             docs.link_requirement(s, doc_id, req_id)
 
 
-def file_standards(lib: Library, assignments: dict[int, list[int]]) -> int:
-    """File documents under standards (the import review's reassignments); returns links made."""
-    made = 0
-    with lib.session() as s:
-        for doc_id, indicator_ids in assignments.items():
-            for ind_id in indicator_ids:
-                made += int(docs.link_standard(s, doc_id, ind_id))
-    return made
-
-
 def delete_documents(lib: Library, ids: list[int]) -> list[int]:
     for doc_id in ids:
-        trash.delete_document(lib, doc_id)
+        retry_when_busy(trash.delete_document, lib, doc_id)
     return ids
 
 
 def restore_documents(lib: Library, ids: list[int]) -> list[int]:
     for doc_id in ids:
-        trash.restore_document(lib, doc_id)
+        retry_when_busy(trash.restore_document, lib, doc_id)
     return ids
 
 

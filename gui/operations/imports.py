@@ -10,6 +10,7 @@ from archive import trash
 from archive.importer import ImportResult, import_paths
 from archive.library import Library
 from archive.progress import CancelToken, ProgressCallback
+from gui.operations.busy import retry_when_busy
 
 
 @dataclass
@@ -38,6 +39,10 @@ def run_import(lib: Library, request: ImportRequest, progress: ProgressCallback,
 
 def reassign(lib: Library, changes: dict[int, tuple[list[int], list[int]]]) -> list[int]:
     """Per document: (standards to unlink, standards to link), as chosen in the review."""
+    return retry_when_busy(_reassign, lib, changes)
+
+
+def _reassign(lib: Library, changes: dict[int, tuple[list[int], list[int]]]) -> list[int]:
     with lib.session() as s:
         for doc_id, (unlink, link) in changes.items():
             for ind_id in unlink:
@@ -52,8 +57,14 @@ def undo_import(lib: Library, result: ImportResult) -> list[int]:
     touched: list[int] = []
     new_ids = result.new_document_ids
     for doc_id in new_ids:
-        trash.delete_document(lib, doc_id)
+        retry_when_busy(trash.delete_document, lib, doc_id)
         touched.append(doc_id)
+    touched += retry_when_busy(_unlink_added, lib, result)
+    return touched
+
+
+def _unlink_added(lib: Library, result: ImportResult) -> list[int]:
+    touched: list[int] = []
     with lib.session() as s:
         for entry in result.filed:
             if entry.get("new") or not entry.get("standards"):

@@ -19,6 +19,7 @@ from archive.frameworks import create_sample_framework
 from archive.library import Library
 from archive.models import Period
 from archive.periods import add_period
+from gui.operations.busy import retry_when_busy
 
 # The organisation printed on exports and notices (exporters read the same key).
 KEY_ORGANISATION = "organisation"
@@ -67,6 +68,16 @@ def save_settings(lib: Library, organisation: str, stage_targets: dict[str, floa
     for stage, t in stage_targets.items():
         if not 0 <= t <= 1:
             raise CivLedgerError(f"阶段目标“{stage}”应在 0% 到 100% 之间。")
+    retry_when_busy(_save_periods, lib, period_dates, new_periods)
+    retry_when_busy(lib.set_setting, KEY_ORGANISATION, organisation.strip())
+    retry_when_busy(lib.set_setting, STAGE_TARGETS_KEY,
+                    {k: round(v, 4) for k, v in stage_targets.items()})
+    retry_when_busy(lib.set_setting, PERIOD_STAGES_KEY,
+                    {k: v for k, v in period_stages.items() if v})
+
+
+def _save_periods(lib: Library, period_dates: dict[int, tuple[dt.date, dt.date]],
+                  new_periods: list[tuple[str, dt.date, dt.date]]) -> None:
     with lib.session() as s:
         for pid, (start, end) in period_dates.items():
             period = s.get(Period, pid)
@@ -79,6 +90,3 @@ def save_settings(lib: Library, organisation: str, stage_targets: dict[str, floa
         for label, start, end in new_periods:
             if s.scalar(select(Period.id).where(Period.label == label.strip())) is None:
                 add_period(s, label, start, end)
-    lib.set_setting(KEY_ORGANISATION, organisation.strip())
-    lib.set_setting(STAGE_TARGETS_KEY, {k: round(v, 4) for k, v in stage_targets.items()})
-    lib.set_setting(PERIOD_STAGES_KEY, {k: v for k, v in period_stages.items() if v})

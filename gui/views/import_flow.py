@@ -56,9 +56,10 @@ class ImportController(QObject):
         more = f" 等 {len(request.paths)} 项" if len(request.paths) > 3 else ""
         where = f"测评标准 {request.standard}" if request.standard else "按文件夹名自动归类"
         title = f"导入 {names}{more}（{request.period} 年度，{where}）"
+        self.state.yield_background()
         handle = run_with_progress(self.state.runner, self.window, title,
                                    lambda progress, cancel: run_import(lib, request, progress,
-                                                                       cancel))
+                                                                       cancel), serial=True)
         handle.success(lambda outcome: self._done(outcome, review))
         handle.failure_handler(messages.failure_reporter(self.window, "导入失败"))
         return handle

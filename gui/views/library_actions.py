@@ -79,7 +79,8 @@ class LibraryController(QObject):
             # notify: the index (subscribed at start-up) extracts and indexes as it goes.
             return build_demo(target, progress=progress, cancel=cancel).root
 
-        handle = run_with_progress(self.state.runner, self.window, "正在生成示例资料库", work)
+        handle = run_with_progress(self.state.runner, self.window, "正在生成示例资料库", work,
+                                   serial=True)
         handle.success(lambda path: self.open_path(path))
         handle.failure_handler(messages.failure_reporter(self.window, "生成示例资料库失败"))
 

@@ -19,10 +19,12 @@ from gui import messages, settings
 from gui.operations.documents import delete_documents, readable_copy
 from gui.state import AppState
 from gui.tasks import TaskRunner
+from gui.views.background_status import BackgroundStatus
 from gui.views.dashboard_page import DashboardPage
 from gui.views.import_flow import ImportController
 from gui.views.ledger_page import LedgerPage
 from gui.views.library_actions import LibraryController
+from gui.views.search_page import SearchPage
 from gui.views.toolbar import MainToolBar
 from gui.views.urls import dropped_paths
 
@@ -45,6 +47,8 @@ class MainWindow(QMainWindow):
         self.tabs.setDocumentMode(True)
         self.tabs.addTab(self.ledger, "台账")
         self.pages: dict[str, QWidget] = {"ledger": self.ledger}
+        self.search_page = SearchPage(self.state)
+        self.add_page("search", self.search_page, "检索")
         self.dashboard = DashboardPage(self.state)
         self.add_page("dashboard", self.dashboard, "查漏补缺")
         self._build_actions()
@@ -52,6 +56,8 @@ class MainWindow(QMainWindow):
         self.addToolBar(self.toolbar)
         self.setCentralWidget(self.tabs)
         self._build_menus()
+        self.background = BackgroundStatus()
+        self.statusBar().addPermanentWidget(self.background)
         self.tasks_label = QLabel("")
         self.statusBar().addPermanentWidget(self.tasks_label)
         self._wire()
@@ -92,6 +98,9 @@ class MainWindow(QMainWindow):
                                        QKeySequence.StandardKey.Find)
         self.act_refresh = self._action("刷新", self.refresh, QKeySequence.StandardKey.Refresh)
         self.act_ledger = self._action("台账", lambda: self.show_page("ledger"), "Ctrl+1")
+        self.act_search_page = self._action("检索", lambda: self.show_page("search"), "Ctrl+2")
+        self.act_dashboard = self._action("查漏补缺", lambda: self.show_page("dashboard"),
+                                          "Ctrl+3")
         self.act_about = self._action("关于创文台账", self._about)
 
     def _build_menus(self) -> None:
@@ -110,7 +119,8 @@ class MainWindow(QMainWindow):
         self.import_menu.addAction(self.act_import)
         self.import_menu.addAction(self.act_import_files)
         self.view_menu = bar.addMenu("查看(&V)")
-        for a in (self.act_ledger, self.act_search, self.act_check, self.act_refresh):
+        for a in (self.act_ledger, self.act_search_page, self.act_dashboard, self.act_search,
+                  self.act_refresh):
             self.view_menu.addAction(a)
         self.export_menu = bar.addMenu("导出(&E)")
         self.export_menu.addAction(self.act_export)
@@ -133,6 +143,9 @@ class MainWindow(QMainWindow):
         self.ledger.documents.documentActivated.connect(self.open_document)
         self.ledger.documents.deleteRequested.connect(self.delete_documents)
         self.toolbar.searchRequested.connect(self.search)
+        s.backgroundStarted.connect(self.background.track)
+        self.search_page.showInLedger.connect(self.show_document)
+        self.search_page.openRequested.connect(self.open_document)
         self.dashboard.indicatorRequested.connect(self.show_indicator)
         self.dashboard.documentRequested.connect(self.show_document)
 
@@ -162,14 +175,13 @@ class MainWindow(QMainWindow):
         self.toolbar.focus_search()
 
     def search(self, text: str) -> None:
-        page = self.pages.get("search")
-        if page is None:
+        if not self.search_page.available:
             # Without the index, the filter box of the list is the closest thing.
             self.show_page("ledger")
             self.ledger.documents.filter.setText(text)
             return
-        self.tabs.setCurrentWidget(page)
-        page.search(text)  # type: ignore[attr-defined]
+        self.tabs.setCurrentWidget(self.search_page)
+        self.search_page.search(text)
 
     def _export(self) -> None:
         messages.show_info(self, APP_TITLE, "导出功能尚未安装。")

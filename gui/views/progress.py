@@ -108,8 +108,9 @@ class ProgressDialog(QDialog):
 
 
 def run_with_progress(runner: TaskRunner, parent: QWidget | None, title: str, fn: Work, *,
-                      cancellable: bool = True, show_after_ms: int = SHOW_AFTER_MS) -> TaskHandle:
+                      cancellable: bool = True, show_after_ms: int = SHOW_AFTER_MS,
+                      serial: bool = False) -> TaskHandle:
     """Start ``fn`` on ``runner`` and attach a progress window; returns the task handle."""
-    handle = runner.run(fn, title)
+    handle = runner.run(fn, title, serial=serial)
     ProgressDialog(handle, parent, cancellable=cancellable, show_after_ms=show_after_ms)
     return handle

@@ -84,15 +84,33 @@ def filed_library(filed_template: Path, tmp_path: Path) -> Iterator[Library]:
     lib.close()
 
 
-@pytest.fixture
-def window(qtbot, filed_library: Library, no_dialogs):  # noqa: ANN001, ANN201
+def _open_window(qtbot, lib: Library, indexing: bool):  # noqa: ANN001, ANN202
     from gui.views.main_window import MainWindow
 
     win = MainWindow()
     qtbot.addWidget(win)
     win.resize(1280, 800)
-    win.state.set_library(filed_library)
+    win.state.background_indexing = indexing
+    win.state.set_library(lib)
     win.show()
     qtbot.waitExposed(win)
+    return win
+
+
+@pytest.fixture
+def window(qtbot, filed_library: Library, no_dialogs):  # noqa: ANN001, ANN201
+    """The main window on a private library; text extraction stays off so that nothing
+    changes titles or findings behind a test's back (the search tests turn it on)."""
+    win = _open_window(qtbot, filed_library, indexing=False)
     yield win
     win.close()  # cancels workers, saves the layout, closes the library
+
+
+@pytest.fixture
+def indexed_window(qtbot, filed_library: Library, no_dialogs):  # noqa: ANN001, ANN201
+    """The main window with background extraction and indexing, as the clerk runs it; returns
+    once the start-up catch-up (extracting the five documents, building the index) is done."""
+    win = _open_window(qtbot, filed_library, indexing=True)
+    qtbot.waitUntil(lambda: not win.runner.active, timeout=60000)
+    yield win
+    win.close()

@@ -256,6 +256,7 @@ def test_window_layout_is_remembered(qtbot, filed_library, no_dialogs) -> None: 
 
     first = MainWindow()
     qtbot.addWidget(first)
+    first.state.background_indexing = False
     first.state.set_library(filed_library)
     first.resize(760, 560)  # the offscreen screen is 800×600
     first.show()
