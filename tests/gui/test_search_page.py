@@ -42,6 +42,7 @@ def test_filters_narrow_the_hits(indexed_window, qtbot) -> None:  # noqa: ANN001
     assert narrowed.request.standard == "1.1.5"
     assert {h.document_id for h in narrowed.hits} < all_ids
     assert all("1.1.5.1" in h.standards for h in narrowed.hits)
+    page.standard.setCurrentIndex(0)
     page, result = _search(indexed_window, qtbot, "学习")
     assert {h.source_path.rsplit(".", 1)[1] for h in result.hits} >= {"pdf", "docx"}
     with qtbot.waitSignal(page.searched, timeout=20000) as blocker:
