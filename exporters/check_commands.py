@@ -34,6 +34,10 @@ def _organisation(ctx: CommandContext) -> str:
 
 def _human(data: dict[str, Any], report_text: str, show_all: bool) -> str:
     lines = [report_text]
+    if not data["standards"]:
+        lines.append("尚未导入测评体系（或该单位没有承担测评标准），只检查了资料质量。"
+                     "可用 framework import 导入任务分解表。")
+        return "\n".join(lines + _findings_text(data, show_all))
     score = data["score"]
     stage = f"（{score['stage']}目标 {percent(score['target'])}，" \
             f"{'已达到' if score['met'] else '未达到'}）" if score.get("target") is not None else ""
@@ -44,10 +48,26 @@ def _human(data: dict[str, Any], report_text: str, show_all: bool) -> str:
                      + ("已达到" if t["met"] else f"未达到，还需完成 {t['needed']} 条测评标准"))
     open_standards = [s for s in data["standards"] if s["status"] != "complete"]
     if open_standards:
+        if data["unit"] and data["units"]:  # one unit: its role, not the lead
+            roles = {s["code"]: s["role"] for s in data["units"][0]["standards"]}
+            who, header = [roles.get(s["code"], "") for s in open_standards], "本单位职责"
+        else:
+            who, header = ["、".join(s["lead_units"])[:16] for s in open_standards], "牵头单位"
         lines += ["", "资料不全或缺失的测评标准：", table(
-            [[s["code"], s["title"][:30], s["status_label"], "、".join(s["lead_units"])[:16],
-              s["lacking_text"]] for s in open_standards],
-            ["编号", "测评标准", "状态", "牵头单位", "缺少的资料"])]
+            [[s["code"], s["title"][:30], s["status_label"], w, s["lacking_text"]]
+             for s, w in zip(open_standards, who, strict=True)],
+            ["编号", "测评标准", "状态", header, "缺少的资料"])]
+    lines += _findings_text(data, show_all)
+    todo = [u for u in data["units"] if u["open_standards"] or u["open_findings"]]
+    if todo:
+        lines += ["", "各单位待办：", table(
+            [[u["name"], u["open_standards"], u["open_findings"]] for u in todo],
+            ["单位", "资料未齐全的测评标准", "待改正问题"])]
+    return "\n".join(lines)
+
+
+def _findings_text(data: dict[str, Any], show_all: bool) -> list[str]:
+    lines: list[str] = []
     by_kind: dict[str, list[dict[str, Any]]] = {}
     for f in data["findings"]:
         by_kind.setdefault(f["kind"], []).append(f)
@@ -66,12 +86,7 @@ def _human(data: dict[str, Any], report_text: str, show_all: bool) -> str:
             lines.append(f"  #{f['document_id']} {f['source_path']}：{f['message']}{mark}")
         if len(shown) < len(rows):
             lines.append(f"  …… 共 {len(rows)} 件，用 --all 或 --xlsx 查看全部")
-    todo = [u for u in data["units"] if u["open_standards"] or u["open_findings"]]
-    if todo:
-        lines += ["", "各单位待办：", table(
-            [[u["name"], u["open_standards"], u["open_findings"]] for u in todo],
-            ["单位", "资料未齐全的测评标准", "待改正问题"])]
-    return "\n".join(lines)
+    return lines
 
 
 def cmd_check(args: argparse.Namespace, ctx: CommandContext) -> int:
