@@ -21,7 +21,19 @@ from archive.framework_io.reader import (
     read_workbook,
 )
 
+
+def __getattr__(name: str) -> object:
+    # import_framework lives in archive.framework_update, which imports this package; load it
+    # on first use so that ``from archive.framework_io import import_framework`` works too.
+    if name in ("import_framework", "FrameworkImportReport"):
+        from archive import framework_update
+
+        return getattr(framework_update, name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
 __all__ = [
+    "FrameworkImportReport",
     "ALL_FIELDS",
     "FIELDS",
     "SYNONYMS",
@@ -30,6 +42,7 @@ __all__ = [
     "SheetPreview",
     "WorkbookError",
     "WorkbookPreview",
+    "import_framework",
     "inspect_workbook",
     "iter_specs",
     "parse_mapping",
