@@ -180,8 +180,8 @@ def _assignees(ledger: Ledger) -> dict[int, dict[str, list[int]]]:
     return roles
 
 
-def _finding_owners(finding: Finding, doc: DocFacts,
-                    roles: dict[int, dict[str, list[int]]]) -> list[int]:
+def _owners(doc: DocFacts, roles: dict[int, dict[str, list[int]]]) -> list[int]:
+    """Who must fix a document: its unit, else the lead (or responsible) units of its standards."""
     if doc.unit_id is not None:
         return [doc.unit_id]
     owners: list[int] = []
@@ -219,6 +219,28 @@ def _summary(standards: list[StandardResult], findings: list[Finding], docs: lis
     }
 
 
+def _unit_todos(ledger: Ledger, results: dict[int, StandardResult], findings: list[Finding],
+                roles: dict[int, dict[str, list[int]]], unit_id: int | None
+                ) -> dict[int, UnitTodo]:
+    """Every unit (or just ``unit_id``) with its standards in tree order and its findings."""
+    todos = {uid: UnitTodo(uid, u.name, u.short_name, u.contact, u.phone)
+             for uid, u in ledger.units.items() if unit_id is None or uid == unit_id}
+    for sid, std_roles in roles.items():
+        for role in ROLES:  # a unit named twice for one standard keeps its strongest role
+            for uid in std_roles.get(role, []):
+                todo = todos.get(uid)
+                if todo is not None and all(i.standard.id != sid for i in todo.items):
+                    todo.items.append(UnitItem(results[sid], role))
+    order = {sid: i for i, sid in enumerate(results)}
+    for todo in todos.values():
+        todo.items.sort(key=lambda i: order[i.standard.id])
+    for f in findings:
+        for uid in _owners(ledger.docs[f.document_id], roles):
+            if uid in todos:
+                todos[uid].findings.append(f)
+    return todos
+
+
 def _run(session: Session, period: str, unit: str | None, progress: ProgressCallback,
          cancel: CancelToken | None) -> CheckReport:
     steps = 5
@@ -242,22 +264,7 @@ def _run(session: Session, period: str, unit: str | None, progress: ProgressCall
     findings = detect(ledger, ledger.docs.values())
     step(3, "生成各单位督办清单")
     roles = _assignees(ledger)
-    unit_ids = [uid for uid in ledger.units if unit_id is None or uid == unit_id]
-    todos = {uid: UnitTodo(uid, u.name, u.short_name, u.contact, u.phone)
-             for uid in unit_ids for u in [ledger.units[uid]]}
-    for sid, std_roles in roles.items():
-        for role in ROLES:
-            for uid in std_roles.get(role, []):
-                todo = todos.get(uid)
-                if todo is not None and all(i.standard.id != sid for i in todo.items):
-                    todo.items.append(UnitItem(results[sid], role))
-    order = {sid: i for i, sid in enumerate(results)}
-    for todo in todos.values():
-        todo.items.sort(key=lambda i: order[i.standard.id])
-    for f in findings:
-        for uid in _finding_owners(f, ledger.docs[f.document_id], roles):
-            if uid in todos:
-                todos[uid].findings.append(f)
+    todos = _unit_todos(ledger, results, findings, roles, unit_id)
     units = [t for t in todos.values() if t.items or t.findings]
     if unit_id is None:
         standards = list(results.values())
