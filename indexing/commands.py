@@ -32,7 +32,8 @@ def cmd_index(args: argparse.Namespace, ctx: CommandContext) -> int:
             lines.append(f"已重建检索索引：{data['rebuild']['indexed']} 件，"
                          f"用时 {data['rebuild']['seconds']:.1f} 秒。")
         statuses = "，".join(f"{STATUS_NAMES.get(k, k)} {v}"
-                            for k, v in sorted(data["statuses"].items()))
+                            for k, v in sorted(data["statuses"].items(),
+                                               key=lambda kv: FILE_STATUSES.index(kv[0])))
         lines.append(f"提取文字 {data['extracted']} 个文件" + (f"（{statuses}）" if statuses else "")
                      + f"，更新索引 {data['indexed']} 件。")
         return "\n".join(lines)
