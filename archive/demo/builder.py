@@ -8,6 +8,7 @@ duplicates all happen for real), then the catalogue data a clerk types in (题�
 
 from __future__ import annotations
 
+import random
 import shutil
 import tempfile
 import time
@@ -16,7 +17,9 @@ from pathlib import Path
 from typing import Any
 
 from sqlalchemy import func, select
+from sqlalchemy.orm import Session
 
+from archive.demo import content as c
 from archive.demo.plan import DEFAULT_PERIODS, DemoItem, DemoPlan, plan_demo
 from archive.demo.sources import write_sources
 from archive.documents import update_document
@@ -106,6 +109,15 @@ def _catalogue(lib: Library, plan: DemoPlan, ids: dict[tuple[str, str], int]) ->
     return done
 
 
+def _fill_contacts(session: Session, seed: int) -> None:
+    """Every unit gets a 联络员 and a phone number, as a campaign office's contact list has."""
+    rng = random.Random(f"civledger-demo/{seed}/contacts")
+    for n, unit in enumerate(session.scalars(select(Unit).order_by(Unit.id)), start=1):
+        if not unit.contact:
+            unit.contact = rng.choice(c.PEOPLE)
+            unit.phone = f"0710-32{100 + n:05d}"
+
+
 def _ids_by_path(period: str, result: ImportResult) -> dict[tuple[str, str], int]:
     return {(period, e["source_path"]): e["document_id"]
             for e in result.filed + result.unassigned + result.duplicates}
@@ -161,6 +173,7 @@ def _build(lib: Library, root: Path, documents: int, seed: int, progress: Progre
            cancel: CancelToken | None, sources: Path | None, notify: bool) -> DemoReport:
     with lib.session() as s:
         create_sample_framework(s)
+        _fill_contacts(s, seed)
         for p in DEFAULT_PERIODS:
             add_period(s, p.label, p.start, p.end)
         standards = standards_overview(s)
