@@ -62,27 +62,29 @@ def header_key(text: str) -> str:
     return _NOISE.sub("", unicodedata.normalize("NFKC", text))
 
 
-def match_header(text: str) -> list[tuple[str, int]]:
+def match_header(text: str) -> list[tuple[str, float]]:
     """Fields a header cell may name, with a quality: 3 exact, 2 exact without brackets,
     1 the name starts with a synonym ("测评标准及要求"). Best first."""
     key = header_key(text)
     if not key or len(key) > 16:
         return []
     bare = header_key(_BRACKETS.sub("", unicodedata.normalize("NFKC", text)))
-    found: dict[str, int] = {}
+    found: dict[str, float] = {}
     for fname, words in SYNONYMS.items():
-        for w in words:
+        for rank, w in enumerate(words):
             if key == w:
-                q = 3
+                q = 3.0
             elif bare == w:
-                q = 2
+                q = 2.0
             elif bare.startswith(w) and len(bare) <= len(w) + 5 and (
                     len(w) >= 3 or bare[len(w):] in _SHORT_SUFFIXES):
-                q = 1
+                q = 1.0
             else:
                 continue
-            found[fname] = max(found.get(fname, 0), q)
-    # "配合单位" is first of all a 责任单位 synonym; SUPPORT only takes it when both exist.
+            # The field's first names win over its later ones (责任单位 over 配合单位).
+            # 配合单位 is first of all a 责任单位 synonym; SUPPORT only takes it beside one.
+            q -= rank / 100 + (0.5 if fname == SUPPORT else 0)
+            found[fname] = max(found.get(fname, 0.0), q)
     return sorted(found.items(), key=lambda kv: (-kv[1], ALL_FIELDS.index(kv[0])))
 
 
@@ -114,7 +116,7 @@ class HeaderInfo:
 
 def assign_fields(headers: dict[int, str]) -> dict[str, int]:
     """Give each field the best-matching column; each column serves one field."""
-    candidates: list[tuple[int, int, str]] = []
+    candidates: list[tuple[float, int, str]] = []
     for col, text in headers.items():
         for fname, quality in match_header(text):
             if fname != SUPPORT:
