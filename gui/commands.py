@@ -15,7 +15,8 @@ def cmd_gui(args: argparse.Namespace, ctx: CommandContext) -> int:
 
         width, _, height = args.size.partition("x")
         info = render(ctx.library_dir, Path(args.screenshot), view=args.view, query=args.query,
-                      size=(int(width), int(height or 900)))
+                      size=(int(width), int(height or 900)),
+                      file=Path(args.file) if args.file else None)
         ctx.emit(info, f"已保存截图：{info['screenshot']}（{info['width']}×{info['height']}，"
                        f"列出 {info['documents']} 件资料）")
         return 0
@@ -31,5 +32,6 @@ def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -
     p.add_argument("--view", choices=VIEWS, default="ledger",
                    help="截图的界面（默认 ledger：台账）")
     p.add_argument("--query", default="", help="search 截图使用的检索词")
+    p.add_argument("--file", help="framework 截图读取的任务分解表；export 截图的导出文件夹")
     p.add_argument("--size", default="1440x900", help="窗口大小，例如 1440x900")
     p.set_defaults(handler=cmd_gui)

@@ -27,7 +27,7 @@ def _pick_standard(window: Any) -> int | None:
 
 
 def render(library_dir: Path, out: Path, view: str = "ledger", query: str = "",
-           size: tuple[int, int] = (1440, 900)) -> dict[str, Any]:
+           size: tuple[int, int] = (1440, 900), file: Path | None = None) -> dict[str, Any]:
     """Open the library in a fresh window, show ``view`` and write it to ``out``."""
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
     from archive.library import Library
@@ -36,6 +36,14 @@ def render(library_dir: Path, out: Path, view: str = "ledger", query: str = "",
 
     app = create_application()
     install_indexing_hooks()
+    if view == "review":
+        # The review follows a real import: file the sample into a copy, never the original.
+        import shutil
+        import tempfile
+
+        copy = Path(tempfile.mkdtemp(prefix="civledger-shot-")) / library_dir.name
+        shutil.copytree(library_dir, copy)
+        library_dir = copy
     window = MainWindow()
     window.resize(*size)
     window.state.set_library(Library.open(library_dir))
@@ -46,8 +54,11 @@ def render(library_dir: Path, out: Path, view: str = "ledger", query: str = "",
         window.ledger.tree.select_indicator(standard)
     window.ledger.documents.select_first()
     target: Any = window
-    extra = _show_view(window, view, query)
+    extra = _show_view(window, view, query, file)
     _settle(app, window)
+    if view in ("framework", "export") and extra is not None:
+        extra.next()  # the page worth seeing: the column mapping, the target and its space
+        _settle(app, window)
     if extra is not None:
         target = extra
     out.parent.mkdir(parents=True, exist_ok=True)
@@ -80,7 +91,7 @@ def _settle(app: Any, window: Any, timeout: float = 60.0) -> None:
         app.processEvents()
 
 
-def _show_view(window: Any, view: str, query: str) -> Any:
+def _show_view(window: Any, view: str, query: str, file: Path | None) -> Any:
     """Switch to ``view``; returns a dialog to capture instead of the window, if any."""
     if view == "ledger":
         return None
@@ -101,12 +112,16 @@ def _show_view(window: Any, view: str, query: str) -> Any:
         dialog.show()
         return dialog
     if view == "review":
-        from gui.views.screenshot_samples import sample_review
+        from gui.screenshot_samples import sample_review
 
         return sample_review(window)
     if view == "export":
-        return window.open_export_wizard() if hasattr(window, "open_export_wizard") else None
+        wizard = window.open_export_wizard()
+        if wizard is not None and file is not None:
+            wizard.target_page.folder.setText(str(file))
+        return wizard
     if view == "framework":
-        return (window.open_framework_wizard() if hasattr(window, "open_framework_wizard")
-                else None)
+        if file is None:
+            raise ValueError("framework 截图需要 --file 指定任务分解表")
+        return window.open_framework_wizard(Path(file))
     raise ValueError(f"未知视图：{view}")

@@ -21,6 +21,8 @@ from gui.state import AppState
 from gui.tasks import TaskRunner
 from gui.views.background_status import BackgroundStatus
 from gui.views.dashboard_page import DashboardPage
+from gui.views.export_wizard import ExportWizard
+from gui.views.framework_wizard import FrameworkWizard
 from gui.views.import_flow import ImportController
 from gui.views.ledger_page import LedgerPage
 from gui.views.library_actions import LibraryController
@@ -90,6 +92,8 @@ class MainWindow(QMainWindow):
                                        "导入文件夹：按文件夹名自动归到测评标准")
         self.act_import_files = self._action("导入文件到当前测评标准…", self._import_files,
                                              "Ctrl+Shift+I")
+        self.act_framework = self._action("导入测评体系（任务分解表）…",
+                                          self.open_framework_wizard)
         self.act_check = self._action("查漏补缺", lambda: self.show_page("dashboard"), "Ctrl+K",
                                       "检查缺少和不合格的资料")
         self.act_export = self._action("导出迎检资料", self._export, "Ctrl+E",
@@ -118,6 +122,8 @@ class MainWindow(QMainWindow):
         self.import_menu = bar.addMenu("导入(&I)")
         self.import_menu.addAction(self.act_import)
         self.import_menu.addAction(self.act_import_files)
+        self.import_menu.addSeparator()
+        self.import_menu.addAction(self.act_framework)
         self.view_menu = bar.addMenu("查看(&V)")
         for a in (self.act_ledger, self.act_search_page, self.act_dashboard, self.act_search,
                   self.act_refresh):
@@ -127,7 +133,8 @@ class MainWindow(QMainWindow):
         help_menu = bar.addMenu("帮助(&H)")
         help_menu.addAction(self.act_about)
         self.library_actions = [self.act_backup, self.act_trash, self.act_settings,
-                                self.act_import, self.act_import_files, self.act_check,
+                                self.act_import, self.act_import_files, self.act_framework,
+                                self.act_check,
                                 self.act_export, self.act_search, self.act_refresh]
 
     def _wire(self) -> None:
@@ -183,8 +190,21 @@ class MainWindow(QMainWindow):
         self.tabs.setCurrentWidget(self.search_page)
         self.search_page.search(text)
 
+    def open_framework_wizard(self, path: Path | None = None) -> FrameworkWizard:
+        wizard = FrameworkWizard(self.state, self, path)
+        wizard.open()
+        return wizard
+
     def _export(self) -> None:
-        messages.show_info(self, APP_TITLE, "导出功能尚未安装。")
+        self.open_export_wizard()
+
+    def open_export_wizard(self) -> ExportWizard | None:
+        if not self.state.periods:
+            messages.show_info(self, "导出迎检资料", "还没有台账年度，请先导入资料。")
+            return None
+        wizard = ExportWizard(self.state, self)
+        wizard.open()
+        return wizard
 
     # -- state ------------------------------------------------------------------------------------
     def _library_changed(self) -> None:
