@@ -35,12 +35,12 @@ MAX_UNIT = 200
 
 @dataclass
 class Node:
+    """A node while the sheet is read; ``cell`` names where it came from, for warnings."""
+
     spec: IndicatorSpec
     parent: Node | None
     field: str
     cell: str
-    first_row: int
-    last_row: int
     children_by_title: dict[str, Node] = field(default_factory=dict)
     explicit_code: bool = False
 
@@ -52,6 +52,8 @@ class Node:
 
 @dataclass
 class SheetTree:
+    """What one sheet gave: its top-level nodes and the warnings met on the way."""
+
     roots: list[Node]
     warnings: list[str]
     standards: int
@@ -59,6 +61,8 @@ class SheetTree:
 
 
 class TreeBuilder:
+    """Walks a sheet's data rows once, keeping the current node of each level."""
+
     def __init__(self, grid: SheetGrid, header: HeaderInfo) -> None:
         self.grid = grid
         self.header = header
@@ -148,11 +152,9 @@ class TreeBuilder:
         siblings = parent.children_by_title if parent else self.root_by_title
         node = siblings.get(title)
         if node is not None and node.field == fname:
-            node.last_row = r
             return node
         spec = IndicatorSpec(title=title[:MAX_TITLE], level_name=level_name)
-        node = Node(spec=spec, parent=parent, field=fname, cell=cell_name(r, c), first_row=r,
-                    last_row=r)
+        node = Node(spec=spec, parent=parent, field=fname, cell=cell_name(r, c))
         self.registry[id(spec)] = node
         if parent is None:
             self.roots.append(node)
@@ -160,11 +162,6 @@ class TreeBuilder:
         else:
             parent.add_child(node)
         return node
-
-    def touch(self, node: Node | None, r: int) -> None:
-        while node is not None:
-            node.last_row = max(node.last_row, r)
-            node = node.parent
 
     # -- the walk ------------------------------------------------------------------------
     def build(self) -> SheetTree:
@@ -263,7 +260,6 @@ class TreeBuilder:
                     self.unplaced.append(cell_name(r, std_col))
                 return
             self.attach_details(target, r, extra=True)
-            self.touch(target, r)
             return
         if not text:
             # A heading row: units, evidence or a score written here belong to the heading.
@@ -275,14 +271,12 @@ class TreeBuilder:
             return
         code, title = split_code(text)
         node = Node(spec=IndicatorSpec(title=title[:MAX_TITLE], level_name=F.STANDARD),
-                    parent=parent, field=F.STANDARD, cell=cell_name(r, std_col), first_row=r,
-                    last_row=r)
+                    parent=parent, field=F.STANDARD, cell=cell_name(r, std_col))
         self.registry[id(node.spec)] = node
         if parent is None:
             self.roots.append(node)
         else:
             parent.add_child(node)
-        self.touch(parent, r)
         self.leaves.append(node)
         self.set_code(node, code, r, std_col, own_row=True)
         self.attach_details(node, r)
