@@ -18,7 +18,7 @@ def cmd_framework_import(args: argparse.Namespace, ctx: CommandContext) -> int:
     parsed = read_workbook(Path(args.file), mapping=mapping or None, sheet=args.sheet,
                            progress=ctx.progress)
     report = import_framework(ctx.library(), parsed, name=args.name, dry_run=args.dry_run,
-                              progress=ctx.progress)
+                              force=args.force, progress=ctx.progress)
     ctx.emit(report.as_json(), report.summary)
     return 0
 
@@ -66,6 +66,8 @@ def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -
     p.add_argument("--map", action="append", metavar="字段=列", help=map_help)
     p.add_argument("--sheet", help="只读这个工作表")
     p.add_argument("--dry-run", action="store_true", help="只列出将要发生的变化，不写入资料库")
+    p.add_argument("--force", action="store_true",
+                   help="新表格与现有测评体系差别很大、会使佐证资料变为未归类时，仍然导入")
     p.set_defaults(handler=cmd_framework_import)
 
     p = fw.add_parser("inspect", parents=[common], help="查看任务分解表的表头识别结果（不导入）")

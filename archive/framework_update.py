@@ -527,28 +527,61 @@ def _old_code(plan: _Plan, oid: int) -> str:
 
 # -- the entry point --------------------------------------------------------------------------
 
+class UpdateRefused(CivLedgerError):
+    """The workbook looks like a different framework, and evidence would lose its standards."""
+
+    def __init__(self, message: str, report: FrameworkImportReport) -> None:
+        super().__init__(message)
+        self.report = report
+
+
+# Below this share of the current standards found again, an update that would leave evidence
+# without a standard is taken for a wrong file and needs ``force``.
+MIN_MATCHED_SHARE = 0.5
+
+
 def import_framework(
     lib_or_session: Library | Session,
     parsed: ParsedFramework,
     name: str | None = None,
     *,
     dry_run: bool = False,
+    force: bool = False,
     progress: ProgressCallback = no_progress,
     cancel: CancelToken | None = None,
 ) -> FrameworkImportReport:
     """Create the framework from ``parsed``, or update the current framework when one exists.
 
     With a ``Library`` the work is one committed unit; with a ``Session`` the caller commits.
-    ``dry_run`` computes the report without writing anything.
+    ``dry_run`` computes the report without writing anything. An update that finds fewer than
+    half of the current standards again *and* would leave evidence unassigned raises
+    ``UpdateRefused`` (carrying the report) unless ``force`` is given: the desktop wizard shows
+    the report and asks; the command line says to review with ``--dry-run``.
     """
     if isinstance(lib_or_session, Library):
         with lib_or_session.session() as session:
-            return _import(session, parsed, name, dry_run, progress, cancel)
-    return _import(lib_or_session, parsed, name, dry_run, progress, cancel)
+            return _import(session, parsed, name, dry_run, force, progress, cancel)
+    return _import(lib_or_session, parsed, name, dry_run, force, progress, cancel)
+
+
+def _check_similar(plan: _Plan, parsed: ParsedFramework) -> None:
+    old_standards = [oid for oid, o in plan.old.items() if o.row.is_standard]
+    if not old_standards or not plan.report.unassigned_documents:
+        return
+    matched = set(plan.match.values())
+    found = sum(1 for oid in old_standards if oid in matched)
+    if found / len(old_standards) >= MIN_MATCHED_SHARE:
+        return
+    r = plan.report
+    raise UpdateRefused(
+        f"文件“{parsed.path.name}”与现有测评体系“{plan.framework.name}”差别很大：现有 {len(old_standards)} 条测评标准中"
+        f"只有 {found} 条能在新表格中找到，{len(r.unassigned_documents)} 件佐证资料将变为未归类。"
+        "请先加 --dry-run 查看将要发生的变化；确认是同一测评体系的新版本后，再加 --force 导入。", r)
 
 
 def _import(session: Session, parsed: ParsedFramework, name: str | None, dry_run: bool,
-            progress: ProgressCallback, cancel: CancelToken | None) -> FrameworkImportReport:
+            force: bool, progress: ProgressCallback,
+            cancel: CancelToken | None) -> FrameworkImportReport:
     if not parsed.roots:
         raise CivLedgerError(f"文件“{parsed.path.name}”中没有可导入的测评标准。")
     if any(not s.code for s in iter_specs(parsed.roots)):
@@ -577,6 +610,8 @@ def _import(session: Session, parsed: ParsedFramework, name: str | None, dry_run
         return report
     plan = _plan(session, fw, parsed, name)
     plan.report.dry_run = dry_run
+    if not dry_run and not force:
+        _check_similar(plan, parsed)
     if not dry_run:
         _apply(session, plan, parsed, name, progress, cancel)
     return plan.report

@@ -56,6 +56,7 @@ class WorkbookPreview:
     samples: list[dict[str, str]]  # first data rows, field → text
     problems: list[str]
     fields: tuple[str, ...] = F.FIELDS
+    columns: list[str] = field(default_factory=list)  # every column letter of the chosen sheet
 
     @property
     def ok(self) -> bool:
@@ -65,7 +66,7 @@ class WorkbookPreview:
         return {"path": str(self.path), "sheets": [s.as_json() for s in self.sheets],
                 "sheet": self.sheet, "header_rows": self.header_rows, "mapping": self.mapping,
                 "headers": self.headers, "samples": self.samples, "problems": self.problems,
-                "fields": list(self.fields)}
+                "fields": list(self.fields), "columns": self.columns}
 
 
 @dataclass
@@ -222,10 +223,11 @@ def inspect_workbook(path: Path | str, mapping: dict[str, str] | None = None,
             if len(samples) >= SAMPLE_ROWS:
                 break
     problems.extend(book.warnings)
+    columns = [column_letter(c) for c in range(chosen.grid.n_cols)] if chosen else []
     return WorkbookPreview(path=path, sheets=[p.preview for p in plans],
                            sheet=chosen.grid.name if chosen else None, header_rows=header_rows,
                            mapping=mapping_out, headers=headers, samples=samples,
-                           problems=problems)
+                           problems=problems, columns=columns)
 
 
 def read_workbook(path: Path | str, mapping: dict[str, str] | None = None,

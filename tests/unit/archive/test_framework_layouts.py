@@ -76,6 +76,7 @@ def test_two_row_header_blank_means_same_as_above_explicit_codes(
                                "佐证资料": "I"}
     assert preview.headers["G"] == "牵头部门" and preview.headers["H"] == "配合单位"
     assert preview.problems == []
+    assert preview.columns == list("ABCDEFGHI") and preview.sheet == "Sheet1"
     parsed = read_workbook(path)
     assert (parsed.name, parsed.version) == ("2024年度全国文明城市创建任务清单", "2024")
     assert parsed.warnings == []

@@ -167,3 +167,21 @@ def test_cli_update_json(tmp_path: Path, filed: dict[str, Any], any_library: Lib
     assert set(data) >= {"framework", "standards", "indicators", "units", "warnings", "update"}
     assert (data["standards"], data["indicators"]) == (5, 13)
     assert [d["id"] for d in data["update"]["unassigned_documents"]] == [filed["ads"]]
+
+
+def test_a_different_workbook_is_refused_unless_forced(library: Library, tmp_path: Path) -> None:
+    from archive.framework_update import UpdateRefused
+
+    import_framework(library, read_workbook(ff.merged_county(tmp_path / "2023.xlsx")))
+    doc = import_paths(library, [make_pdf(tmp_path / "in" / "计划.pdf")], "2023",
+                       standard="1.1.1.1").filed[0]["document_id"]
+    other = read_workbook(ff.two_row_blank(tmp_path / "另一个体系.xlsx"))
+    with pytest.raises(UpdateRefused) as err:
+        import_framework(library, other)
+    msg = str(err.value)
+    assert "另一个体系.xlsx" in msg and "5 条测评标准中只有 0 条" in msg and "--dry-run" in msg
+    assert [d["id"] for d in err.value.report.unassigned_documents] == [doc]
+    assert len(ids_by_title(library)) == 14  # nothing changed
+    report = import_framework(library, other, force=True)
+    assert [d["id"] for d in report.unassigned_documents] == [doc]
+    assert "开展“八五”普法" in ids_by_title(library)
