@@ -188,7 +188,16 @@ def _normalise(row: dict[str, Any], module: str) -> dict[str, Any]:
     return clean
 
 
+def load_average() -> float | None:
+    """The 1-minute load average: other work on the machine skews every figure (Unix only)."""
+    try:
+        return round(os.getloadavg()[0], 2)
+    except (AttributeError, OSError):
+        return None
+
+
 def run_module(name: str, quick: bool, timeout: float | None) -> dict[str, Any]:
+    load_before = load_average()
     workdir = WORK_DIR / name
     shutil.rmtree(workdir, ignore_errors=True)
     workdir.mkdir(parents=True)
@@ -219,7 +228,8 @@ def run_module(name: str, quick: bool, timeout: float | None) -> dict[str, Any]:
                                 "notes": error.strip().splitlines()[-1][:300]}, name))
     return {"module": name, "rows": rows, "seconds": wall, "returncode": returncode,
             "peak_rss_mb": payload.get("peak_rss_mb"), "error": error, "quick": quick,
-            "log": str(log.relative_to(REPO))}
+            "log": str(log.relative_to(REPO)), "load_before": load_before,
+            "load_after": load_average()}
 
 
 # -- reports ---------------------------------------------------------------------------------
@@ -269,10 +279,14 @@ def markdown(report: dict[str, Any]) -> str:
         notes = str(r["notes"]).replace("|", "\\|").replace("\n", " ")
         lines.append(f"| {r['issue'] if r['issue'] is not None else ''} | {r['name']} | "
                      f"{value} | {r['target'] or ''} | {_ok(r['ok'])} | {notes} |")
-    lines += ["", "| Module | Size | Seconds | Peak memory |", "| --- | --- | --- | --- |"]
+    lines += ["", "| Module | Size | Seconds | Peak memory | Load average before → after |",
+              "| --- | --- | --- | --- | --- |"]
     for mod in report["modules"]:
         lines.append(f"| bench_{mod['module']} | {'quick' if mod.get('quick') else 'full'} | "
-                     f"{mod['seconds']} | {_fmt(mod['peak_rss_mb'])} MB |")
+                     f"{mod['seconds']} | {_fmt(mod['peak_rss_mb'])} MB | "
+                     f"{_fmt(mod.get('load_before'))} → {_fmt(mod.get('load_after'))} |")
+    lines += ["", f"The machine has {m['cores']} cores: a load average above that means other "
+              "work competed with the benchmark, and wall-clock figures are pessimistic."]
     return "\n".join(lines) + "\n"
 
 
@@ -312,8 +326,8 @@ def main(argv: list[str] | None = None) -> int:
         if outcome["error"]:
             print("  " + outcome["error"].strip().replace("\n", "\n  "), flush=True)
         results += outcome["rows"]
-        modules.append({k: outcome[k] for k in ("module", "seconds", "returncode",
-                                                "peak_rss_mb", "quick", "log")})
+        modules.append({k: outcome[k] for k in ("module", "seconds", "returncode", "peak_rss_mb",
+                                                "quick", "log", "load_before", "load_after")})
     report = {
         "generated": dt.datetime.now().astimezone().isoformat(timespec="seconds"),
         "quick": args.quick,

@@ -138,19 +138,26 @@ def build_demo(
     evidence folders there (to try ``import`` by hand); otherwise they live in a temporary folder.
     With ``notify`` the ``documents_changed`` hook is fired for every new document, so the search
     index (subscribed when loaded) extracts and indexes them before this returns.
-    If anything fails or is cancelled, the half-built library folder is removed again.
+    If building fails or is cancelled, the half-built library folder is removed again; a
+    failure of a hook's subscriber (the index) leaves the finished library in place.
     """
     started = time.perf_counter()
     root = Path(root)
     existed = root.exists()
     lib = Library.create(root)
     try:
-        report = _build(lib, root, documents, seed, progress, cancel, sources, notify)
+        report = _build(lib, root, documents, seed, progress, cancel, sources)
     except BaseException:
         lib.close()
         _remove_library(root, existed)
         raise
-    lib.close()
+    try:
+        if notify and report.document_ids:
+            total = len(report.document_ids)
+            progress(ProgressEvent(total, total, "正在提取文字、建立检索索引……"))
+            documents_changed(lib, report.document_ids)
+    finally:
+        lib.close()
     report.seconds = time.perf_counter() - started
     return report
 
@@ -170,7 +177,7 @@ def _remove_library(root: Path, existed: bool) -> None:
 
 
 def _build(lib: Library, root: Path, documents: int, seed: int, progress: ProgressCallback,
-           cancel: CancelToken | None, sources: Path | None, notify: bool) -> DemoReport:
+           cancel: CancelToken | None, sources: Path | None) -> DemoReport:
     with lib.session() as s:
         create_sample_framework(s)
         _fill_contacts(s, seed)
@@ -205,9 +212,6 @@ def _build(lib: Library, root: Path, documents: int, seed: int, progress: Progre
     catalogue_step = steps.stage("著录：")
     _catalogue(lib, plan, ids)
     catalogue_step(ProgressEvent(catalogued, catalogued, "完成"))
-    if notify and new_ids:
-        progress(ProgressEvent(steps.total, steps.total, "正在提取文字、建立检索索引……"))
-        documents_changed(lib, new_ids)
     with lib.session() as s:
         per_period = dict(s.execute(
             select(Document.period_id, func.count()).where(Document.deleted_at.is_(None))

@@ -345,6 +345,16 @@ def test_cancel_removes_the_half_built_library(tmp_path: Path) -> None:
     assert not (tmp_path / "lib").exists()
 
 
+def test_a_failing_index_leaves_the_finished_library(tmp_path: Path) -> None:
+    def broken_index(_lib: Library, _ids: list[int]) -> None:
+        raise RuntimeError("索引出错")
+
+    with pytest.raises(RuntimeError), only_subscriber(broken_index):
+        build_demo(tmp_path / "lib", documents=30, seed=4)
+    with Library.open(tmp_path / "lib") as lib, lib.session() as s:
+        assert s.scalar(select(func.count()).select_from(Document)) == 30
+
+
 def test_refuses_a_folder_that_is_not_empty(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
                                             capsys: pytest.CaptureFixture[str]) -> None:
     target = tmp_path / "资料"
