@@ -79,11 +79,15 @@ class FrameworkImportReport:
     unassigned_documents: list[dict[str, Any]] = field(default_factory=list)
     unlinked_documents: list[dict[str, Any]] = field(default_factory=list)
     dry_run: bool = False
+    # Fewer than half of the current standards found again while evidence would be unassigned:
+    # applying it needs ``force`` (the wizard shows this before asking).
+    needs_force: bool = False
 
     def as_json(self) -> dict[str, Any]:
         data: dict[str, Any] = {
             "framework": self.framework, "framework_id": self.framework_id,
-            "created": self.created, "dry_run": self.dry_run, "standards": self.standards,
+            "created": self.created, "dry_run": self.dry_run, "needs_force": self.needs_force,
+            "standards": self.standards,
             "indicators": self.indicators, "units": self.units, "new_units": self.new_units,
             "warnings": self.warnings,
         }
@@ -122,6 +126,8 @@ class FrameworkImportReport:
                 lines += [f"  [{d['id']}] {d['period']} {d['title'][:40]}（原归于 "
                           f"{d['former_code']} {d['former_title'][:20]}）"
                           for d in self.unassigned_documents[:50]]
+        if self.needs_force:
+            lines.append("注意：新表格与现有测评体系差别很大，导入时需确认（命令行加 --force）。")
         if self.warnings:
             lines.append(f"提示 {len(self.warnings)} 条：")
             lines += [f"  {w}" for w in self.warnings[:50]]
@@ -564,17 +570,20 @@ def import_framework(
     return _import(lib_or_session, parsed, name, dry_run, force, progress, cancel)
 
 
-def _check_similar(plan: _Plan, parsed: ParsedFramework) -> None:
+def _found_again(plan: _Plan) -> tuple[int, int]:
+    """(current standards found in the workbook, current standards)."""
     old_standards = [oid for oid, o in plan.old.items() if o.row.is_standard]
-    if not old_standards or not plan.report.unassigned_documents:
-        return
     matched = set(plan.match.values())
-    found = sum(1 for oid in old_standards if oid in matched)
-    if found / len(old_standards) >= MIN_MATCHED_SHARE:
+    return sum(1 for oid in old_standards if oid in matched), len(old_standards)
+
+
+def _check_similar(plan: _Plan, parsed: ParsedFramework) -> None:
+    if not plan.report.needs_force:
         return
+    found, total = _found_again(plan)
     r = plan.report
     raise UpdateRefused(
-        f"文件“{parsed.path.name}”与现有测评体系“{plan.framework.name}”差别很大：现有 {len(old_standards)} 条测评标准中"
+        f"文件“{parsed.path.name}”与现有测评体系“{plan.framework.name}”差别很大：现有 {total} 条测评标准中"
         f"只有 {found} 条能在新表格中找到，{len(r.unassigned_documents)} 件佐证资料将变为未归类。"
         "请先加 --dry-run 查看将要发生的变化；确认是同一测评体系的新版本后，再加 --force 导入。", r)
 
@@ -610,6 +619,9 @@ def _import(session: Session, parsed: ParsedFramework, name: str | None, dry_run
         return report
     plan = _plan(session, fw, parsed, name)
     plan.report.dry_run = dry_run
+    found, total = _found_again(plan)
+    plan.report.needs_force = bool(total and plan.report.unassigned_documents
+                                   and found / total < MIN_MATCHED_SHARE)
     if not dry_run and not force:
         _check_similar(plan, parsed)
     if not dry_run:

@@ -132,6 +132,7 @@ def test_dry_run_writes_nothing(any_library: Library, filed: dict[str, Any]) -> 
         audit_count = s.scalar(select(func.count()).select_from(AuditEntry))
     report = import_framework(library, read_workbook(filed["next"]), dry_run=True)
     assert report.dry_run and len(report.added) == 1 and len(report.removed) == 2
+    assert not report.needs_force  # four of five standards found again
     assert [d["id"] for d in report.unassigned_documents] == [filed["ads"]]
     assert ids_by_title(library) == filed["ids"]
     assert links(library) == before_links
@@ -182,6 +183,8 @@ def test_a_different_workbook_is_refused_unless_forced(library: Library, tmp_pat
     assert "另一个体系.xlsx" in msg and "5 条测评标准中只有 0 条" in msg and "--dry-run" in msg
     assert [d["id"] for d in err.value.report.unassigned_documents] == [doc]
     assert len(ids_by_title(library)) == 14  # nothing changed
+    assert err.value.report.needs_force
+    assert import_framework(library, other, dry_run=True).needs_force
     report = import_framework(library, other, force=True)
     assert [d["id"] for d in report.unassigned_documents] == [doc]
     assert "开展“八五”普法" in ids_by_title(library)
