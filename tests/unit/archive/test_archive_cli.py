@@ -53,7 +53,7 @@ def test_init_sample_import_list_verify(tmp_path: Path, capsys: pytest.CaptureFi
     code, out, _ = run(capsys, "--library", lib, "documents", "list", "--period", "2023",
                        "--standard", "1.1.3.2", "--json")
     rows = json.loads(out)["documents"]
-    assert [r["title"] for r in rows] == ["方案"]
+    assert [r["source_path"] for r in rows] == ["05 我们的节日/方案.docx"]
 
     code, out, _ = run(capsys, "--library", lib, "documents", "edit", "1",
                        "--set", "doc_number=区文明办〔2023〕5号", "--set", "doc_date=2023-05-12",
