@@ -193,7 +193,7 @@ def write_pdf(path: Path, doc: GenDoc) -> None:
 
 def write_corpus(directory: Path, n: int, seed: int = 1) -> list[Path]:
     """Write ``n`` documents under ``directory`` (reused when a complete run is already there)."""
-    stamp = directory / "corpus.json"
+    stamp = directory.with_name(directory.name + ".json")  # beside it: not filed with it
     if stamp.exists() and json.loads(stamp.read_text("utf-8")) == {"n": n, "seed": seed}:
         return sorted(p for p in directory.rglob("*") if p.suffix in (".docx", ".pdf"))
     directory.mkdir(parents=True, exist_ok=True)

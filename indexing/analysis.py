@@ -1,20 +1,23 @@
 """The Chinese analyzer of the search index: character bigrams for recall, jieba words for rank.
 
 Word segmentation alone misses strings it cuts differently (jieba finds 分类 in 垃圾分类 but not
-in 部分类别), so the ``content`` field is indexed as overlapping character bigrams with positions:
-any Chinese string of two or more characters that occurs in a document is a run of consecutive
-bigrams there and is found by a phrase query. The ``words`` field holds jieba's words (rjieba, the
-jieba-rs binding: same cuts, about 15x faster) without positions; it only lifts documents in which
-the query is a word of its own, so that 分类 ranks 垃圾分类 above 部分类别.
+in 部分类别), so the ``content`` and ``meta`` fields are indexed as overlapping character bigrams:
+any Chinese string of two or more characters that occurs in a document has all its bigrams in
+that document's entry, so the document is a candidate for it. Candidates are then checked
+against the text itself (``indexing.query.matches``), which makes the result exact; bigrams are
+indexed without positions because Whoosh's phrase matching, done in Python, took 50–100 ms per
+common query on a few hundred documents, while checking the 50 hits shown is a regex each.
+The ``words`` field holds jieba's words (rjieba, the jieba-rs binding: same cuts, about 15x
+faster); it only lifts documents in which the query is a word of its own, so that 分类 ranks
+垃圾分类 above 部分类别.
 
-Positions (``index`` mode). A run of CJK characters c0…c(n-1) starting at position P yields the
-bigram c(i)c(i+1) at P+i, plus the run's first character alone at P and its last character alone
-at P+n-1 (once when n == 1); the next token starts at P+n. Latin letters and digits form one token
-each (lower case). The boundary unigrams let a query that crosses from digits into Chinese,
-such as 〔2023〕12号, line up with the index: a single character next to a digit is always at the
-edge of its run.
+Terms. A run of CJK characters c0…c(n-1) yields the bigrams c(i)c(i+1), plus its first and its
+last character alone (once when n == 1). Latin letters and digits form one token each (lower
+case). The edge characters let a query that crosses from digits into Chinese, such as
+〔2023〕12号, find its terms: a single character next to a digit is always at the edge of its run.
+(``index_terms`` still numbers the terms' positions; only their counts are stored.)
 
-In ``query`` mode a run of two or more characters gives only its bigrams, followed by its last
+In ``query`` mode a run of two or more characters gives its bigrams, followed by its last
 character when another token comes after it in the query (the run ends there in the document
 too); a run of one character gives that character. A single character alone is searched as a
 prefix of the ``content`` terms (see ``indexing.query``).
@@ -43,13 +46,17 @@ TOKEN_RE = re.compile(f"([{_CJK_CLASS}]+)|([^\\W_{_CJK_CLASS}]+)")
 CJK_RE = re.compile(f"[{_CJK_CLASS}]")
 CJK_RUN_RE = re.compile(f"[{_CJK_CLASS}]+")
 
-# Full-width ASCII (２０２３, ＡＢＣ) and the ideographic space fold to their narrow forms; the
-# mapping keeps the length, so offsets found in folded text are offsets in the original.
-FOLD = {cp: cp - 0xFEE0 for cp in range(0xFF01, 0xFF5F)} | {0x3000: 0x20}
+# Full-width letters and digits (２０２３, ＡＢＣ) fold to their narrow forms; the mapping keeps
+# the length, so offsets found in folded text are offsets in the original. (Full-width
+# punctuation needs no folding: it separates tokens either way.)
+FOLD = {cp: cp - 0xFEE0 for r in ((0xFF10, 0xFF1A), (0xFF21, 0xFF3B), (0xFF41, 0xFF5B))
+        for cp in range(*r)}
+_FULL_WIDTH_ALNUM = re.compile("[\uff10-\uff19\uff21-\uff3a\uff41-\uff5a]")
 
 
 def fold(text: str) -> str:
-    return text.translate(FOLD)
+    # str.translate looks every character up in a dict (~10 ns each): only when needed.
+    return text.translate(FOLD) if _FULL_WIDTH_ALNUM.search(text) else text
 
 
 def is_cjk(text: str) -> bool:
@@ -160,7 +167,7 @@ class BigramField(TEXT):
     without a Token object per term: indexing is where Whoosh spends its time.
     """
 
-    def __init__(self, field_boost: float = 1.0, phrase: bool = True) -> None:
+    def __init__(self, field_boost: float = 1.0, phrase: bool = False) -> None:
         super().__init__(analyzer=BigramTokenizer(), phrase=phrase, field_boost=field_boost)
 
     def index(self, value: Any, **kwargs: Any) -> Iterator[tuple[bytes, int, float, bytes]]:

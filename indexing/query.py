@@ -8,21 +8,27 @@
     (垃圾分类 OR 厕所) 2023   parentheses group
     〔2023〕12号  2023       Chinese mixed with digits, 文号 fragments
 
-A word is matched as a contiguous string (its bigrams at consecutive positions, see
-``indexing.analysis``), in the document's text or in its metadata (题名, 文号, caption, …; these
-weigh more). A word of Chinese characters also counts as a jieba word when the document has it
-as one, which ranks 分类 in 垃圾分类 above 分类 inside 部分类别. A single Chinese character
-matches wherever it occurs.
+A word matches where it occurs as a string, in the document's text or in its metadata (题名,
+文号, caption, …; these weigh more): Chinese characters contiguous, and between tokens of
+different kinds (Chinese, digits, letters) only spaces or punctuation, so 〔2023〕12号 finds
+区文明办〔2023〕12号 and 2023 does not find 12023. A word of Chinese characters also counts as a
+jieba word when the document has it as one, which ranks 分类 in 垃圾分类 above 分类 inside
+部分类别. A single Chinese character matches wherever it occurs.
+
+Two steps make that exact: the Whoosh query finds candidates that have all of a word's terms
+(bigrams, see ``indexing.analysis``), ranked; ``matches`` then checks each candidate's text
+with the word's pattern, and NOT is applied there too when one index term cannot decide it.
 """
 
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from whoosh import query as Q
 
-from indexing.analysis import fold, is_cjk, query_terms
+from indexing.analysis import TOKEN_RE, fold, is_cjk, query_terms
 
 WORDS_BOOST = 1.5
 _TOKEN = re.compile(r'\s*(?:(\()|(\))|"([^"]*)"?|“([^”]*)”?|「([^」]*)」?|(\|)|([^\s()"“|]+))')
@@ -162,55 +168,111 @@ def positive_words(expr: Expr | None) -> list[str]:
     return out
 
 
+@lru_cache(maxsize=1024)
+def word_pattern(word: str) -> re.Pattern[str] | None:
+    """The pattern of a word in (folded) text: Chinese runs contiguous, letters and digits as
+    whole tokens, only non-word characters between tokens. None for a word with no tokens."""
+    parts = []
+    for m in TOKEN_RE.finditer(fold(word)):
+        if m.group(1) is not None:
+            parts.append(re.escape(m.group(1)))
+        else:
+            parts.append(r"(?<![0-9A-Za-z])" + re.escape(m.group(2)) + r"(?![0-9A-Za-z])")
+    if not parts:
+        return None
+    return re.compile(r"[\W_]*".join(parts), re.IGNORECASE)
+
+
+def matches(expr: Expr | None, texts: list[str]) -> bool:
+    """Whether a document whose text and metadata are ``texts`` (already folded) satisfies
+    ``expr`` exactly. Words without tokens (only punctuation) do not constrain."""
+    if expr is None:
+        return True
+    if isinstance(expr, Word):
+        pattern = word_pattern(expr.text)
+        return pattern is None or any(pattern.search(t) for t in texts)
+    if expr.op == "not":
+        return not matches(expr.children[0], texts)
+    results = (matches(c, texts) for c in expr.children)
+    return any(results) if expr.op == "or" else all(results)
+
+
 def _match(fieldname: str, terms: list[str]) -> Q.Query:
-    if len(terms) == 1:
-        term = terms[0]
+    unique = list(dict.fromkeys(terms))
+    if len(unique) == 1:
+        term = unique[0]
         if len(term) == 1 and is_cjk(term):
             return Q.Prefix(fieldname, term)
         return Q.Term(fieldname, term)
-    return Q.Phrase(fieldname, terms)
+    return Q.And([Q.Term(fieldname, t) for t in unique])
 
 
-def word_query(word: Word) -> Q.Query | None:
+def word_query(word: Word, scored: bool = True) -> Q.Query | None:
     terms = query_terms(word.text)
     if not terms:
         return None
     base = Q.Or([_match("content", terms), _match("meta", terms)])
     text = word.text.strip()
-    if is_cjk(text) and len(text) > 1:
+    if scored and is_cjk(text) and len(text) > 1:
         return Q.AndMaybe(base, Q.Term("words", text, boost=WORDS_BOOST))
     return base
 
 
+def _exact_in_index(expr: Expr) -> bool:
+    """A word of one index term: having the term is having the string (used under NOT)."""
+    return isinstance(expr, Word) and len(set(query_terms(expr.text))) == 1
+
+
 def compile_query(expr: Expr | None) -> Q.Query | None:
-    """The Whoosh query for ``expr``; None when nothing searchable is left."""
+    """The Whoosh query finding every candidate for ``expr`` (None: nothing to search for).
+
+    NOT reaches the index only for a word the index decides exactly; other negations are left
+    to ``matches``, since excluding all documents with some bigrams would exclude too much.
+    """
     if expr is None:
         return None
     if isinstance(expr, Word):
         return word_query(expr)
     if expr.op == "not":
-        inner = compile_query(expr.children[0])
+        child = expr.children[0]
+        if not _exact_in_index(child):
+            return None
+        inner = word_query(child, scored=False)  # type: ignore[arg-type]
         return None if inner is None else Q.Not(inner)
     parts = [q for q in (compile_query(c) for c in expr.children) if q is not None]
     if not parts:
         return None
     if expr.op == "or":
-        parts = [p for p in parts if not isinstance(p, Q.Not)] or parts
+        if len(parts) < len(expr.children) or any(isinstance(p, Q.Not) for p in parts):
+            return Q.Every()  # "A OR NOT B": candidates cannot be narrowed in the index
         return parts[0] if len(parts) == 1 else Q.Or(parts)
     positive = [p for p in parts if not isinstance(p, Q.Not)]
     negative = [p.query for p in parts if isinstance(p, Q.Not)]
-    if not positive:
-        positive = [Q.Every()]
-    must: Q.Query = positive[0] if len(positive) == 1 else Q.And(positive)
+    must: Q.Query = (Q.Every() if not positive else
+                     positive[0] if len(positive) == 1 else Q.And(positive))
     if negative:
         return Q.AndNot(must, negative[0] if len(negative) == 1 else Q.Or(negative))
     return must
 
 
-def build(text: str) -> tuple[Q.Query | None, list[str]]:
-    """(Whoosh query, words to highlight) for what the clerk typed."""
+@dataclass
+class Search:
+    """What the clerk typed, ready to run: the expression (for ``matches``), the Whoosh query
+    of its candidates, and the words to highlight."""
+
+    expr: Expr | None
+    query: Q.Query | None
+    words: list[str]
+
+
+def build(text: str) -> Search:
     expr = parse(text)
+    if expr is not None and not positive_words(expr):
+        # Only negations ("NOT 测评"): not a search, a listing; nothing to rank or show.
+        return Search(expr, None, [])
     q = compile_query(expr)
     if isinstance(q, Q.Not):
         q = Q.AndNot(Q.Every(), q.query)
-    return q, positive_words(expr)
+    if q is None and expr is not None:
+        q = Q.Every()
+    return Search(expr, q, positive_words(expr))

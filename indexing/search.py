@@ -1,7 +1,8 @@
 """Searching the ledger: ranked hits with the passage, its highlights and the PDF page.
 
-The index gives the ranked document ids; titles, paths, standards and the text for snippets
-come from the database, so a hit always shows current metadata even if the index lags.
+The index gives ranked candidates; their text and metadata come from the database, where each
+candidate is checked against the query (``indexing.query.matches``) and the passage is cut, so
+a hit is exact and always shows current metadata even if the index lags.
 """
 
 from __future__ import annotations
@@ -18,7 +19,8 @@ from archive.library import Library
 from archive.models import Document, DocumentStandard, File, Indicator, Period
 from archive.periods import get_period
 from indexing import index as search_index
-from indexing.query import build
+from indexing.analysis import fold
+from indexing.query import Search, build, matches
 from indexing.snippets import make_snippet
 
 PAGED_EXTS = {"pdf", "ofd", "pptx"}
@@ -76,6 +78,11 @@ def _filter(lib: Library, period: str | None, standard: str | None, unit: str | 
     return parts[0] if len(parts) == 1 else Q.And(parts)
 
 
+# Candidates checked per search at most: a query whose candidates are mostly false (bigrams
+# everywhere, the string nowhere) stops there instead of reading the whole library.
+MAX_CANDIDATES = 2000
+
+
 def search(
     lib: Library,
     query: str,
@@ -86,26 +93,39 @@ def search(
     limit: int = 50,
 ) -> list[Hit]:
     """Documents matching ``query`` (see ``indexing.query`` for the syntax), best first."""
-    q, words = build(query)
-    if q is None:
+    plan = build(query)
+    if plan.query is None:
         return []
+    limit = max(1, limit)
     flt = _filter(lib, period, standard, unit, file_type)
     s = search_index.searcher(lib)
-    results = s.search(q, filter=flt, limit=max(1, limit))
-    ranked = [(int(r["doc_id"]), r.score or 0.0) for r in results]
-    if not ranked:
-        return []
-    return _hits(lib, ranked, words)
+    hits: list[Hit] = []
+    checked = 0
+    fetch = limit + 10
+    while True:
+        results = s.search(plan.query, filter=flt, limit=fetch)
+        ranked = [(int(r["doc_id"]), r.score or 0.0) for r in results]
+        fresh = ranked[checked:]
+        if not fresh:
+            break
+        hits.extend(_hits(lib, fresh, plan))
+        checked = len(ranked)
+        if len(hits) >= limit or len(ranked) < fetch or checked >= MAX_CANDIDATES:
+            break
+        fetch = min(fetch * 4, MAX_CANDIDATES)
+    return hits[:limit]
 
 
-def _hits(lib: Library, ranked: list[tuple[int, float]], words: list[str]) -> list[Hit]:
+def _hits(lib: Library, ranked: list[tuple[int, float]], plan: Search) -> list[Hit]:
+    """Hits for the candidates that really match, in their rank order."""
     ids = [doc_id for doc_id, _ in ranked]
     with lib.session() as s:
         rows = {
             r.id: r
             for r in s.execute(
-                select(Document.id, Document.title, Document.source_path, Period.label,
-                       File.text, File.ext, Document.deleted_at)
+                select(Document.id, Document.title, Document.source_path, Document.doc_number,
+                       Document.author, Document.caption, Document.remarks, Period.label,
+                       File.text, File.ext, File.original_name, Document.deleted_at)
                 .join(File, File.id == Document.file_id)
                 .join(Period, Period.id == Document.period_id)
                 .where(Document.id.in_(ids))
@@ -125,8 +145,13 @@ def _hits(lib: Library, ranked: list[tuple[int, float]], words: list[str]) -> li
         if row is None or row.deleted_at is not None:  # the index lags behind a deletion
             continue
         text = row.text or ""
+        folded = fold(text)
+        meta = fold("\n".join(x for x in (row.title, row.doc_number, row.author, row.caption,
+                                          row.remarks, row.original_name) if x))
+        if not matches(plan.expr, [folded, meta]):
+            continue
         paged = (row.ext or "").lower() in PAGED_EXTS or "\f" in text
-        snip = make_snippet(text, words, paged)
+        snip = make_snippet(text, plan.words, paged, folded=folded)
         hits.append(Hit(doc_id, row.title, row.source_path, codes.get(doc_id, []), row.label,
                         snip.page, snip.text, snip.highlights, float(score)))
     return hits

@@ -19,7 +19,9 @@ import importlib
 import importlib.util
 import multiprocessing
 import os
+import queue
 import sys
+import threading
 import time
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
@@ -158,23 +160,89 @@ def run_tasks(
 ) -> Iterator[tuple[Task, dict[str, Any]]]:
     """Run ``tasks`` in worker processes and yield ``(task, result)`` as each one finishes.
 
-    Stops early (without raising) when ``cancel`` is set; tasks not yielded were not done.
-    Closing the generator kills the workers.
+    A supervisor thread keeps the workers busy while the caller handles results (storing them,
+    indexing them), up to ``RESULTS_AHEAD`` results ahead. Stops early, without raising, when
+    ``cancel`` is set; tasks not yielded were not done. Closing the generator kills the workers.
     """
-    queue = list(tasks)
-    queue.reverse()
-    if not queue:
+    todo = list(tasks)
+    if not todo:
         return
-    ctx = _context()
-    count = min(workers or default_workers(), len(queue))
-    pool = [_Worker(ctx, target, memory_mb) for _ in range(count)]
+    results: queue.Queue[Any] = queue.Queue(maxsize=RESULTS_AHEAD)
+    stop = threading.Event()
+
+    def offer(item: Any) -> bool:
+        while not stop.is_set():
+            try:
+                results.put(item, timeout=0.1)
+                return True
+            except queue.Full:
+                continue
+        return False
+
+    def supervise() -> None:
+        gen = _supervise(todo, workers, time_limit, memory_mb, target, cancel, stop)
+        try:
+            for item in gen:
+                if not offer(item):
+                    break
+        except BaseException as exc:  # noqa: BLE001 - handed to the caller's thread
+            offer(_Failed(exc))
+        finally:
+            gen.close()
+            offer(_DONE)
+
+    thread = threading.Thread(target=supervise, name="civledger-extract-supervisor",
+                              daemon=True)
+    thread.start()
     try:
         while True:
             if cancel is not None and cancel.cancelled:
                 return
+            try:
+                item = results.get(timeout=0.1)
+            except queue.Empty:
+                if not thread.is_alive() and results.empty():
+                    return
+                continue
+            if item is _DONE:
+                return
+            if isinstance(item, _Failed):
+                raise item.exc
+            yield item
+    finally:
+        stop.set()
+        thread.join()
+
+
+RESULTS_AHEAD = 256
+_DONE = object()
+
+
+@dataclass(frozen=True)
+class _Failed:
+    exc: BaseException
+
+
+def _supervise(
+    todo: list[Task],
+    workers: int | None,
+    time_limit: float,
+    memory_mb: int | None,
+    target: str,
+    cancel: CancelToken | None,
+    stop: threading.Event,
+) -> Iterator[tuple[Task, dict[str, Any]]]:
+    pending = list(reversed(todo))
+    ctx = _context()
+    count = min(workers or default_workers(), len(pending))
+    pool = [_Worker(ctx, target, memory_mb) for _ in range(count)]
+    try:
+        while True:
+            if stop.is_set() or (cancel is not None and cancel.cancelled):
+                return
             for w in pool:
-                if w.task is None and queue:
-                    w.give(queue.pop(), time_limit)
+                if w.task is None and pending:
+                    w.give(pending.pop(), time_limit)
             busy = [w for w in pool if w.task is not None]
             if not busy:
                 return
@@ -191,6 +259,7 @@ def run_tasks(
                         result = failure("读取此文件时解析程序异常退出（文件可能已损坏），已跳过")
                         pool[pool.index(w)] = _replace(w, ctx, target, memory_mb)
                     else:
+                        assert key == task.key
                         w.task = None
                     yield task, result
                 elif time.monotonic() > w.deadline:

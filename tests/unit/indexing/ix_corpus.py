@@ -52,6 +52,9 @@ def build_corpus(root: Path) -> Corpus:
     c.ids["old"] = _file(lib, make_docx(
         src / "2022年志愿服务总结.docx", title="2022年志愿服务总结",
         paragraphs=["西风社区开展垃圾分类入户宣传，厕所革命稳步推进。"]), "2022", "1.1.5.1", "团区委")
+    c.ids["decoy"] = _file(lib, make_docx(
+        src / "走访记录.docx", title="走访记录",
+        paragraphs=["南山社区开展走访，前往园区服务中心座谈。"]), "2023", "1.1.4.1", "区文明办")
     c.ids["photo"] = _file(lib, make_jpg(src / "东风社区垃圾分类宣传照片.jpg",
                                          dt.datetime(2023, 5, 6, 10)), "2023", "1.1.5.1", None)
     for n in range(3):

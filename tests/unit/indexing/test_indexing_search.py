@@ -37,6 +37,13 @@ def test_word_is_a_contiguous_string(corpus: Corpus) -> None:
     assert keys(corpus, search(corpus.lib, "西风社区")) == {"old"}
 
 
+def test_candidates_with_the_bigrams_but_not_the_string_are_dropped(corpus: Corpus) -> None:
+    # The decoy has 社区, 区服 and 服务 (南山社区 … 园区服务中心) but not 社区服务.
+    assert "decoy" not in keys(corpus, search(corpus.lib, "社区服务"))
+    assert keys(corpus, search(corpus.lib, "南山社区 NOT 社区服务")) == {"decoy"}
+    assert keys(corpus, search(corpus.lib, "园区服务")) == {"decoy"}
+
+
 def test_space_means_and(corpus: Corpus) -> None:
     assert keys(corpus, search(corpus.lib, "厕所革命 垃圾分类")) == {"old"}
     assert keys(corpus, search(corpus.lib, "厕所革命 AND 道德讲堂")) == {"lecture"}
