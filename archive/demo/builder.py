@@ -95,9 +95,9 @@ def _catalogue(lib: Library, plan: DemoPlan, ids: dict[tuple[str, str], int]) ->
             if doc_id is None:
                 continue
             changes: dict[str, Any] = {"retention": item.retention}
-            if item.kind == "photo":
-                changes["caption"] = item.caption
-                changes["title"] = item.title
+            if item.kind == "photo":  # dated by when it was taken
+                changes.update(caption=item.caption, title=item.title, author=item.author,
+                               doc_date=item.taken.date() if item.taken else item.doc_date)
             else:
                 changes.update(title=item.title, doc_number=item.doc_number,
                                doc_date=item.doc_date, author=item.author)
