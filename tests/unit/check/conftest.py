@@ -21,7 +21,6 @@ from __future__ import annotations
 import datetime as dt
 import re
 import shutil
-import warnings
 import zipfile
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -225,11 +224,7 @@ def extract_all(lib: Library) -> None:
     except ImportError:
         extract_like_pipeline(lib)
         return
-    with warnings.catch_warnings():
-        # The pipeline is another developer's work in progress; its deprecation warnings are
-        # theirs to fix and must not fail the check's tests.
-        warnings.simplefilter("ignore", DeprecationWarning)
-        result = extract_pending(lib, index=False)
+    result = extract_pending(lib, index=False)
     assert not result["remaining"], result
 
 
