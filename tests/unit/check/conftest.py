@@ -12,16 +12,13 @@ Framework (codes given, scores chosen so the score preview is easy to reason abo
         2.1.1.4 公厕管理                1 分  管理制度 (nothing filed)
 
 The files are imported with ``archive.importer.import_paths`` from folders named by code, then
-extracted (``indexing.pipeline.extract_pending`` once it exists, else ``extract_like_pipeline``
-below, which fills File.status/info/text the way the pipeline documents it).
+extracted by ``indexing.pipeline.extract_pending``, as a clerk's ``index`` run would.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import re
 import shutil
-import zipfile
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -31,7 +28,7 @@ from sqlalchemy import select
 
 from archive.frameworks import IndicatorSpec, create_framework
 from archive.library import Library
-from archive.models import Document, File, Requirement
+from archive.models import Document, Requirement
 from archive.requirement_text import RequirementSpec
 from tests.factories import (
     make_docx,
@@ -154,76 +151,10 @@ def build_sources(root: Path) -> Path:
 
 
 # -- extraction -------------------------------------------------------------------------------
-_PARAGRAPH_END = re.compile(r"</w:p>")
-_TEXT_RUN = re.compile(r"<w:t(?:\s[^>]*)?>([^<]*)</w:t>")
-
-
-def _docx_text(path: Path) -> str:
-    with zipfile.ZipFile(path) as zf:
-        names = sorted(n for n in zf.namelist() if re.match(r"word/header\d*\.xml$", n))
-        names.append("word/document.xml")
-        parts = []
-        for name in names:
-            xml = zf.read(name).decode("utf-8")
-            parts.append("\n".join("".join(_TEXT_RUN.findall(p))
-                                   for p in _PARAGRAPH_END.split(xml)).strip())
-    return "\n".join(p for p in parts if p)
-
-
-def _extract_one(path: Path, ext: str, size: int) -> tuple[str, str, str, dict[str, object]]:
-    """(status, reason, text, info) the way indexing/pipeline.py documents them."""
-    info: dict[str, object] = {}
-    if size == 0:
-        return "empty", "文件大小为 0 字节", "", info
-    if ext == "pdf":
-        import pymupdf
-
-        pymupdf.TOOLS.mupdf_display_errors(False)
-        try:
-            doc = pymupdf.open(path)
-        except Exception as exc:  # noqa: BLE001
-            return "corrupt", str(exc), "", info
-        with doc:
-            if doc.needs_pass:
-                return "encrypted", "PDF 设有打开密码", "", info
-            text = "\f".join(page.get_text() for page in doc)
-            if doc.is_repaired:
-                info["repaired"] = True
-                return "corrupt", "PDF 结构损坏，经修复才能打开", text, info
-        return ("ok" if text.strip() else "no_text"), "", text, info
-    if ext == "docx":
-        try:
-            text = _docx_text(path)
-        except (zipfile.BadZipFile, KeyError) as exc:
-            return "corrupt", str(exc), "", info
-        return ("ok" if text.strip() else "empty"), "", text, info
-    if ext in ("jpg", "jpeg"):
-        from PIL import Image
-
-        with Image.open(path) as img:
-            stamp = img.getexif().get_ifd(0x8769).get(0x9003)
-        if stamp:
-            info["exif_date"] = str(stamp)[:10].replace(":", "-")
-        return "ok", "", "", info
-    return "ok", "", "", info
-
-
-def extract_like_pipeline(lib: Library) -> None:
-    with lib.session() as s:
-        for f in s.scalars(select(File).where(File.status == "pending")):
-            status, reason, text, info = _extract_one(lib.store.path_for(f.sha256, f.ext),
-                                                      f.ext, f.size)
-            f.status, f.status_reason, f.text, f.info = status, reason, text, info
-            f.extracted_at = dt.datetime.now()
-
-
 def extract_all(lib: Library) -> None:
-    """Real extraction: the pipeline when it has landed, else the documented equivalent."""
-    try:
-        from indexing.pipeline import extract_pending  # type: ignore[import-not-found]
-    except ImportError:
-        extract_like_pipeline(lib)
-        return
+    """Real extraction (statuses, EXIF dates, repaired PDFs, text) by the indexing pipeline."""
+    from indexing.pipeline import extract_pending
+
     result = extract_pending(lib, index=False)
     assert not result["remaining"], result
 
