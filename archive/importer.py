@@ -9,13 +9,15 @@ at it are committed, a batch at a time. Text extraction is not done here: new fi
 
 from __future__ import annotations
 
+import datetime as dt
 import errno
+import json
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import func, insert, select, update
+from sqlalchemy import insert, select
 from sqlalchemy.orm import Session
 
 from archive.audit import current_actor
@@ -25,7 +27,17 @@ from archive.folder_mapping import StandardKey, StandardMatcher, UnitMatcher
 from archive.frameworks import current_framework
 from archive.import_sources import SourceItem, collect
 from archive.library import Library
-from archive.models import AuditEntry, Document, DocumentStandard, File, Indicator, Unit, utcnow
+from archive.models import (
+    STATUS_PENDING,
+    AuditEntry,
+    Base,
+    Document,
+    DocumentStandard,
+    File,
+    Indicator,
+    Unit,
+    utcnow,
+)
 from archive.periods import get_period
 from archive.progress import CancelToken, ProgressCallback, ProgressEvent, no_progress
 
@@ -190,7 +202,8 @@ def import_paths(
         result.refused.append({"source_path": item.source_path, "reason": reason})
 
     done = 0
-    with ThreadPoolExecutor(max_workers=STAGE_THREADS) as pool:
+    with ThreadPoolExecutor(max_workers=STAGE_THREADS) as pool, \
+            ThreadPoolExecutor(max_workers=1) as disk:
 
         def submit(window: list[SourceItem]) -> list[Future[StagedFile | str] | None]:
             return [None if it.refused else pool.submit(stage, it) for it in window]
@@ -213,7 +226,7 @@ def import_paths(
                         continue
                     batch.append(_Pending(item, outcome, *_targets(ctx, item)))
                 outstanding = submit(windows[k + 1]) if k + 1 < len(windows) else []
-                _flush(lib, ctx, batch, result)
+                _flush(lib, ctx, batch, result, disk)
                 accounted.update(id(p.item) for p in batch)
                 batch = []
             progress(ProgressEvent(total, total, "完成"))
@@ -263,131 +276,159 @@ def _stop_reason(lib: Library, exc: BaseException) -> str:
     return f"写入资料库 {lib.root} 失败：{exc}"
 
 
-def _insert_with_ids(session: Session, entity: type[File] | type[Document],
-                     rows: list[dict[str, Any]]) -> list[int]:
-    """Insert rows and return their ids in order.
+_SQLITE_TS = "%Y-%m-%d %H:%M:%S.%f"  # how SQLAlchemy stores DateTime in SQLite
 
-    SQLite executes ``INSERT … RETURNING`` row by row when the order must be kept; inside our
-    write transaction no other writer can take ids, so there ids are given explicitly and the
-    rows go in with one ``executemany``. PostgreSQL batches RETURNING well and may have
-    other clerks writing at the same time, so it lets the sequence decide.
+
+def _driver_value(value: Any) -> Any:
+    """A value as SQLAlchemy would hand it to the SQLite driver (JSON text, timestamp text)."""
+    if isinstance(value, dt.datetime):
+        return value.strftime(_SQLITE_TS)
+    if isinstance(value, dict):
+        return json.dumps(value, ensure_ascii=False)
+    return value
+
+
+def _insert(session: Session, entity: type[Base], rows: list[dict[str, Any]],
+            want_ids: bool = False) -> list[int]:
+    """Insert many rows of one table; with ``want_ids``, return their ids in order.
+
+    On SQLite the rows go straight to the driver in one ``executemany`` (SQLAlchemy's row
+    processing costs more than the insert itself at 10,000 files), with ids given explicitly:
+    the write lock is held first, so no other writer can take them. PostgreSQL batches
+    ``RETURNING`` well and may have other clerks writing, so the sequence decides there.
     """
-    if session.get_bind().dialect.name == "sqlite":
-        # Hold the write lock first, so max(id) cannot change under us.
-        session.execute(update(entity).where(entity.id == -1).values(id=-1))
-        start = (session.scalar(select(func.max(entity.id))) or 0) + 1
+    if not rows:
+        return []
+    table = entity.__table__
+    if session.get_bind().dialect.name != "sqlite":
+        if not want_ids:
+            session.execute(insert(table), rows)
+            return []
+        return list(session.scalars(
+            insert(table).returning(table.c.id, sort_by_parameter_order=True), rows).all())
+    conn = session.connection()
+    ids: list[int] = []
+    if want_ids:
+        conn.exec_driver_sql(f"UPDATE {table.name} SET id = id WHERE id = -1")  # take the lock
+        start = (conn.exec_driver_sql(f"SELECT max(id) FROM {table.name}").scalar() or 0) + 1
         ids = list(range(start, start + len(rows)))
-        session.execute(insert(entity), [dict(r, id=i) for r, i in zip(rows, ids, strict=True)])
-        return ids
-    return list(session.scalars(
-        insert(entity).returning(entity.id, sort_by_parameter_order=True), rows).all())
+        rows = [dict(r, id=i) for r, i in zip(rows, ids, strict=True)]
+    columns = list(rows[0])
+    sql = (f"INSERT INTO {table.name} ({', '.join(columns)}) "
+           f"VALUES ({', '.join('?' for _ in columns)})")
+    conn.exec_driver_sql(sql, [tuple(_driver_value(r[c]) for c in columns) for r in rows])
+    return ids
 
 
-def _flush(lib: Library, ctx: _Context, batch: list[_Pending], result: ImportResult) -> None:
+def _flush(lib: Library, ctx: _Context, batch: list[_Pending], result: ImportResult,
+           disk: ThreadPoolExecutor) -> None:
+    """Commit one batch: content made durable in the store (on ``disk``, a thread of its own)
+    while the rows are prepared and inserted here; the transaction commits only after both."""
     if not batch:
         return
     unique: dict[str, StagedFile] = {}
+    first_item: dict[str, SourceItem] = {}
     for p in batch:
         if p.staged.sha256 in unique:
             lib.store.discard([p.staged])
         else:
             unique[p.staged.sha256] = p.staged
-    lib.store.commit(list(unique.values()))
+            first_item[p.staged.sha256] = p.item
+    stored = disk.submit(lib.store.commit, list(unique.values()))
+    try:
+        _insert_batch(lib, ctx, batch, unique, first_item, result, stored)
+    finally:
+        if not stored.done():
+            stored.cancel() or stored.exception()  # never leave the disk work running
+
+
+def _insert_batch(lib: Library, ctx: _Context, batch: list[_Pending],
+                  unique: dict[str, StagedFile], first_item: dict[str, SourceItem],
+                  result: ImportResult, stored: Future[list[Path]]) -> None:
     actor = current_actor()
+    now = utcnow()
+    filed: list[dict[str, Any]] = []
+    unassigned: list[dict[str, Any]] = []
+    duplicates: list[dict[str, Any]] = []
     with lib.session() as s:
         file_ids = dict(
             s.execute(select(File.sha256, File.id).where(File.sha256.in_(list(unique)))).all()
         )
-        first_item = {}
-        for p in batch:
-            first_item.setdefault(p.staged.sha256, p.item)
+        known_file_ids = list(file_ids.values())
         new_files = [
             {"sha256": sha, "size": st.size, "original_name": first_item[sha].name,
-             "ext": st.ext, "info": {}}
+             "ext": st.ext, "page_count": None, "status": STATUS_PENDING,
+             "status_reason": "", "info": {}, "created_at": now}
             for sha, st in unique.items()
             if sha not in file_ids
         ]
-        if new_files:
-            ids = _insert_with_ids(s, File, new_files)
-            file_ids.update({f["sha256"]: fid for f, fid in zip(new_files, ids, strict=True)})
-        # Live documents of this period already holding this content, with their standards.
+        ids = _insert(s, File, new_files, want_ids=True)
+        file_ids.update({f["sha256"]: fid for f, fid in zip(new_files, ids, strict=True)})
+        # Live documents of this period already holding known content, with their standards
+        # (content new to the library cannot have any).
         existing: dict[int, tuple[int, set[int]]] = {}
-        for doc_id, fid, sid in s.execute(
-            select(Document.id, Document.file_id, DocumentStandard.indicator_id)
-            .outerjoin(DocumentStandard, DocumentStandard.document_id == Document.id)
-            .where(Document.period_id == ctx.period_id, Document.deleted_at.is_(None),
-                   Document.file_id.in_(list(file_ids.values())))
-            .order_by(Document.id)
-        ):
-            entry = existing.setdefault(fid, (doc_id, set()))
-            if entry[0] == doc_id and sid is not None:
-                entry[1].add(sid)
-        now = utcnow()
-        new_docs: list[tuple[_Pending, int]] = []
-        links: list[dict[str, int]] = []
+        if known_file_ids:
+            for doc_id, fid, sid in s.execute(
+                select(Document.id, Document.file_id, DocumentStandard.indicator_id)
+                .outerjoin(DocumentStandard, DocumentStandard.document_id == Document.id)
+                .where(Document.period_id == ctx.period_id, Document.deleted_at.is_(None),
+                       Document.file_id.in_(known_file_ids))
+                .order_by(Document.id)
+            ):
+                entry = existing.setdefault(fid, (doc_id, set()))
+                if entry[0] == doc_id and sid is not None:
+                    entry[1].add(sid)
+        # Decide per file: new document, more links on an existing one, or a duplicate.
+        # Documents created in this batch get their ids below; until then they are -n.
+        new_docs: list[_Pending] = []
+        links: list[dict[str, Any]] = []
         audits: list[dict[str, Any]] = []
         for p in batch:
             fid = file_ids[p.staged.sha256]
             src = p.item.source_path
             have = existing.get(fid)
-            if have is not None:
-                doc_id, linked = have
-                missing = [sid for sid in p.standard_ids if sid not in linked]
-                if not missing:
-                    result.duplicates.append({
-                        "source_path": src, "document_id": doc_id,
-                        "standards": [ctx.codes.get(i, "") for i in sorted(linked)],
-                    })
-                    continue
-                for sid in missing:
-                    links.append({"document_id": doc_id, "indicator_id": sid})
-                    linked.add(sid)
-                    audits.append({"action": "link", "entity": "document", "entity_id": doc_id,
-                                   "after": {"standard": ctx.codes.get(sid, "")}})
-                result.filed.append({"source_path": src, "document_id": doc_id,
-                                     "standards": [ctx.codes[i] for i in missing],
-                                     "new": False})
+            if have is None:
+                new_docs.append(p)
+                existing[fid] = (-len(new_docs), set(p.standard_ids))
                 continue
-            new_docs.append((p, fid))
-            existing[fid] = (-len(new_docs), set(p.standard_ids))  # placeholder id
-        if new_docs:
-            doc_rows = [
-                {
-                    "period_id": ctx.period_id, "unit_id": p.unit_id, "file_id": fid,
-                    "kind": kind_for_ext(p.staged.ext), "title": Path(p.item.name).stem,
-                    "source_path": p.item.source_path, "created_at": now, "updated_at": now,
-                }
-                for p, fid in new_docs
-            ]
-            ids = _insert_with_ids(s, Document, doc_rows)
-            for (p, fid), doc_id in zip(new_docs, ids, strict=True):
-                if existing[fid][0] < 0:
-                    existing[fid] = (doc_id, existing[fid][1])
-                for sid in p.standard_ids:
-                    links.append({"document_id": doc_id, "indicator_id": sid})
-                audits.append({"action": "create", "entity": "document", "entity_id": doc_id,
-                               "after": {"title": Path(p.item.name).stem,
-                                         "source_path": p.item.source_path}})
-                entry = {"source_path": p.item.source_path, "document_id": doc_id,
-                         "standards": [ctx.codes[i] for i in p.standard_ids], "new": True}
-                (result.filed if p.standard_ids else result.unassigned).append(entry)
-            # Content that came twice in this batch was counted against a placeholder id
-            # (-n for the n-th new document); point those rows at the real id.
-            for rows in (links, audits):
-                for r in rows:
-                    key = "document_id" if "document_id" in r else "entity_id"
-                    if r[key] < 0:
-                        r[key] = ids[-r[key] - 1]
-            for rows in (result.duplicates, result.filed):
-                for r in rows:
-                    if r["document_id"] < 0:
-                        r["document_id"] = ids[-r["document_id"] - 1]
-        if links:
-            s.execute(insert(DocumentStandard), links)
-        if audits:
-            for a in audits:
-                a.setdefault("before", None)
-                a.setdefault("after", None)
-                a["actor"] = actor
-                a["at"] = now
-            s.execute(insert(AuditEntry), audits)
+            doc_id, linked = have
+            missing = [sid for sid in p.standard_ids if sid not in linked]
+            if not missing:
+                duplicates.append({"source_path": src, "document_id": doc_id,
+                                   "standards": [ctx.codes.get(i, "") for i in sorted(linked)]})
+                continue
+            for sid in missing:
+                linked.add(sid)
+                links.append({"document_id": doc_id, "indicator_id": sid})
+                audits.append({"entity_id": doc_id, "action": "link", "before": None,
+                               "after": {"standard": ctx.codes.get(sid, "")}})
+            filed.append({"source_path": src, "document_id": doc_id,
+                          "standards": [ctx.codes[i] for i in missing], "new": False})
+        titles = [Path(p.item.name).stem for p in new_docs]
+        doc_ids = _insert(s, Document, [
+            {"period_id": ctx.period_id, "unit_id": p.unit_id, "file_id": file_ids[p.staged.sha256],
+             "kind": kind_for_ext(p.staged.ext), "title": title, "doc_number": "",
+             "doc_date": None, "author": "", "retention": "30年", "classification": "公开",
+             "remarks": "", "caption": "", "source_path": p.item.source_path, "released": False,
+             "created_at": now, "updated_at": now, "deleted_at": None}
+            for p, title in zip(new_docs, titles, strict=True)
+        ], want_ids=True)
+        for p, title, doc_id in zip(new_docs, titles, doc_ids, strict=True):
+            for sid in p.standard_ids:
+                links.append({"document_id": doc_id, "indicator_id": sid})
+            audits.append({"entity_id": doc_id, "action": "create", "before": None,
+                           "after": {"title": title, "source_path": p.item.source_path}})
+            (filed if p.standard_ids else unassigned).append({
+                "source_path": p.item.source_path, "document_id": doc_id,
+                "standards": [ctx.codes[i] for i in p.standard_ids], "new": True})
+        for rows, key in ((links, "document_id"), (audits, "entity_id"),
+                          (duplicates, "document_id"), (filed, "document_id")):
+            for r in rows:
+                if r[key] < 0:
+                    r[key] = doc_ids[-r[key] - 1]
+        _insert(s, DocumentStandard, links)
+        _insert(s, AuditEntry, [dict(a, actor=actor, at=now, entity="document") for a in audits])
+        stored.result()  # the content is durable before the rows that point at it commit
+    result.filed.extend(filed)
+    result.unassigned.extend(unassigned)
+    result.duplicates.extend(duplicates)
