@@ -17,10 +17,9 @@ case). The edge characters let a query that crosses from digits into Chinese, su
 〔2023〕12号, find its terms: a single character next to a digit is always at the edge of its run.
 (``index_terms`` still numbers the terms' positions; only their counts are stored.)
 
-In ``query`` mode a run of two or more characters gives its bigrams, followed by its last
-character when another token comes after it in the query (the run ends there in the document
-too); a run of one character gives that character. A single character alone is searched as a
-prefix of the ``content`` terms (see ``indexing.query``).
+A query needs the bigrams of its runs of two or more characters, its letter and digit tokens,
+and for a single character either its unigram (next to a digit or letter, hence at a run's
+edge) or any term starting with it (``query_parts``).
 
 The analyzer is pickled into the index schema, so this module path and the class names are part
 of the index format: move or rename them only together with ``INDEX_FORMAT`` in
@@ -83,21 +82,33 @@ def index_terms(text: str) -> dict[str, list[int]]:
     return poses
 
 
-def query_terms(text: str) -> list[str]:
-    """The ``content`` terms a query string must match at consecutive positions."""
-    parts: list[tuple[str, bool]] = [
+def query_parts(text: str) -> list[tuple[str, bool]]:
+    """The terms a document must have to contain ``text``, as (term, match as a prefix).
+
+    A run of two or more Chinese characters needs its bigrams. A single character next to a
+    letter or digit in the query is at the edge of its run in the document too, so its unigram
+    is there; any other single character is looked for as the start of a term (a bigram it
+    begins, or the unigram at a run's end), which finds it wherever it is.
+    """
+    tokens: list[tuple[str, bool]] = [
         (m.group(1), True) if m.group(1) is not None else (m.group(2).lower(), False)
         for m in TOKEN_RE.finditer(fold(text))
     ]
-    out: list[str] = []
-    for k, (part, cjk) in enumerate(parts):
-        if not cjk or len(part) == 1:
-            out.append(part)
-            continue
-        out.extend(part[i : i + 2] for i in range(len(part) - 1))
-        if k + 1 < len(parts):
-            out.append(part[-1])
+    out: list[tuple[str, bool]] = []
+    for k, (part, cjk) in enumerate(tokens):
+        if not cjk:
+            out.append((part, False))
+        elif len(part) > 1:
+            out.extend((part[i : i + 2], False) for i in range(len(part) - 1))
+        else:
+            near_alnum = (k > 0 and not tokens[k - 1][1]) or (
+                k + 1 < len(tokens) and not tokens[k + 1][1])
+            out.append((part, not near_alnum))
     return out
+
+
+def query_terms(text: str) -> list[str]:
+    return [term for term, _prefix in query_parts(text)]
 
 
 def words(text: str) -> list[str]:

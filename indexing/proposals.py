@@ -123,8 +123,8 @@ def author(lines: list[str], date_index: int) -> str:
 
 
 def _title_candidate(line: str, number: str) -> bool:
-    if not 4 <= len(line) <= 80 or not re.search(f"[{_CJK}]", line):
-        return False
+    if not 4 <= len(line) <= 80 or not re.search(f"[{_CJK}]", line) or "\t" in line:
+        return False  # a table row (cells separated by tabs) is not a title
     if DOC_NUMBER.search(line) or find_dates(line) and len(line) < 20:
         return False
     if _RED_HEADER.match(line.replace(" ", "")) or _MARKING.match(line):

@@ -28,7 +28,7 @@ from functools import lru_cache
 
 from whoosh import query as Q
 
-from indexing.analysis import TOKEN_RE, fold, is_cjk, query_terms
+from indexing.analysis import TOKEN_RE, fold, is_cjk, query_parts, query_terms
 
 WORDS_BOOST = 1.5
 _TOKEN = re.compile(r'\s*(?:(\()|(\))|"([^"]*)"?|“([^”]*)”?|「([^」]*)」?|(\|)|([^\s()"“|]+))')
@@ -197,18 +197,14 @@ def matches(expr: Expr | None, texts: list[str]) -> bool:
     return any(results) if expr.op == "or" else all(results)
 
 
-def _match(fieldname: str, terms: list[str]) -> Q.Query:
-    unique = list(dict.fromkeys(terms))
-    if len(unique) == 1:
-        term = unique[0]
-        if len(term) == 1 and is_cjk(term):
-            return Q.Prefix(fieldname, term)
-        return Q.Term(fieldname, term)
-    return Q.And([Q.Term(fieldname, t) for t in unique])
+def _match(fieldname: str, parts: list[tuple[str, bool]]) -> Q.Query:
+    queries = [Q.Prefix(fieldname, t) if prefix else Q.Term(fieldname, t)
+               for t, prefix in dict.fromkeys(parts)]
+    return queries[0] if len(queries) == 1 else Q.And(queries)
 
 
 def word_query(word: Word, scored: bool = True) -> Q.Query | None:
-    terms = query_terms(word.text)
+    terms = query_parts(word.text)
     if not terms:
         return None
     base = Q.Or([_match("content", terms), _match("meta", terms)])
@@ -220,7 +216,7 @@ def word_query(word: Word, scored: bool = True) -> Q.Query | None:
 
 def _exact_in_index(expr: Expr) -> bool:
     """A word of one index term: having the term is having the string (used under NOT)."""
-    return isinstance(expr, Word) and len(set(query_terms(expr.text))) == 1
+    return isinstance(expr, Word) and len(set(query_parts(expr.text))) == 1
 
 
 def compile_query(expr: Expr | None) -> Q.Query | None:

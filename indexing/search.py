@@ -146,12 +146,17 @@ def _hits(lib: Library, ranked: list[tuple[int, float]], plan: Search) -> list[H
             continue
         text = row.text or ""
         folded = fold(text)
-        meta = fold("\n".join(x for x in (row.title, row.doc_number, row.author, row.caption,
-                                          row.remarks, row.original_name) if x))
-        if not matches(plan.expr, [folded, meta]):
+        meta = "\n".join(x for x in (row.title, row.doc_number, row.author, row.caption,
+                                     row.remarks, row.original_name) if x)
+        folded_meta = fold(meta)
+        if not matches(plan.expr, [folded, folded_meta]):
             continue
         paged = (row.ext or "").lower() in PAGED_EXTS or "\f" in text
         snip = make_snippet(text, plan.words, paged, folded=folded)
+        if not snip.found:  # found by its metadata (a photo's caption, a title): show that
+            by_meta = make_snippet(meta, plan.words, False, folded=folded_meta)
+            if by_meta.found or not text.strip():
+                snip = by_meta
         hits.append(Hit(doc_id, row.title, row.source_path, codes.get(doc_id, []), row.label,
                         snip.page, snip.text, snip.highlights, float(score)))
     return hits

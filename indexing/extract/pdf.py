@@ -47,11 +47,13 @@ def _quiet() -> None:
 def page_text(data: dict[str, Any]) -> tuple[str, list[tuple[float, float, str]]]:
     """A page's text from PyMuPDF's "dict" output, and its lines as (size, top, text).
 
-    Lines of a block are joined without a break when the line before reaches the right edge
-    of the text (within two characters) and both sides are Chinese: the layout wrapped there.
+    Lines of a block are joined without a break when the line before is a full one (it
+    reaches the right edge of the text within two characters and spans most of the column)
+    and both sides are Chinese: the layout wrapped there.
     """
-    blocks: list[list[tuple[float, float, float, str]]] = []
+    blocks: list[list[tuple[float, float, float, float, str]]] = []
     right = 0.0
+    left = float(data.get("width", 595.0))
     for block in data.get("blocks", []):
         lines = []
         for line in block.get("lines", []):
@@ -60,24 +62,28 @@ def page_text(data: dict[str, Any]) -> tuple[str, list[tuple[float, float, str]]
             if not text.strip():
                 continue
             size = max((s.get("size", 0.0) for s in spans), default=0.0)
-            x1, top = line["bbox"][2], line["bbox"][1]
+            x0, top, x1 = line["bbox"][0], line["bbox"][1], line["bbox"][2]
             right = max(right, x1)
-            lines.append((x1, size, top, text))
+            left = min(left, x0)
+            lines.append((x0, x1, size, top, text))
         if lines:
             blocks.append(lines)
+    # The text column, assuming the right margin is about the left one: a page whose lines
+    # are all short (a cover, a list) must not have its longest line taken for a full one.
+    column = max(float(data.get("width", 595.0)) - 2 * left, 1.0)
     out: list[str] = []
     flat: list[tuple[float, float, str]] = []
     for lines in blocks:
         parts: list[str] = []
         prev_full = False
-        for i, (x1, size, top, text) in enumerate(lines):
+        for i, (x0, x1, size, top, text) in enumerate(lines):
             flat.append((round(size, 1), top, text.strip()))
             if i and not (
                 prev_full and _JOIN_AFTER.search(parts[-1]) and _JOIN_BEFORE.match(text)
             ):
                 parts.append("\n")
             parts.append(text)
-            prev_full = x1 >= right - 2 * max(size, 1.0)
+            prev_full = x1 >= right - 2 * max(size, 1.0) and x1 - x0 >= 0.6 * column
         out.append("".join(parts).strip())
     return "\n".join(out), flat
 

@@ -1,4 +1,4 @@
-"""The analyzer's rule: a query's terms sit at consecutive positions in any text containing it."""
+"""The analyzer's rule: a text containing a query string has every index term the query needs."""
 
 from __future__ import annotations
 
@@ -7,23 +7,22 @@ import pickle
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from indexing.analysis import BigramTokenizer, index_terms, query_terms, words
-
-
-def _positions(text: str) -> dict[int, set[str]]:
-    out: dict[int, set[str]] = {}
-    for term, poses in index_terms(text).items():
-        for p in poses:
-            out.setdefault(p, set()).add(term)
-    return out
+from indexing.analysis import (
+    BigramTokenizer,
+    fold,
+    index_terms,
+    query_parts,
+    query_terms,
+    words,
+)
+from indexing.query import word_pattern
 
 
 def _found(text: str, query: str) -> bool:
-    """Would a phrase of ``query``'s terms match ``text``'s positions?"""
-    terms = query_terms(query)
-    by_pos = _positions(text)
-    return any(all(t in by_pos.get(start + k, ()) for k, t in enumerate(terms))
-               for start in by_pos)
+    """Is a document with ``text`` a candidate for ``query`` (it has every term needed)?"""
+    terms = set(index_terms(text))
+    return all(any(t.startswith(term) for t in terms) if prefix else term in terms
+               for term, prefix in query_parts(query))
 
 
 def test_bigrams_and_run_edges() -> None:
@@ -32,15 +31,18 @@ def test_bigrams_and_run_edges() -> None:
                                           "年": [3]}
 
 
-def test_query_terms() -> None:
-    assert query_terms("垃圾分类") == ["垃圾", "圾分", "分类"]
-    assert query_terms("〔2023〕12号") == ["2023", "12", "号"]
-    assert query_terms("关于2023") == ["关于", "于", "2023"]  # the run ends before the digits
+def test_query_parts() -> None:
+    assert query_parts("垃圾分类") == [("垃圾", False), ("圾分", False), ("分类", False)]
+    # A single character next to digits is at its run's edge: its unigram is indexed.
+    assert query_parts("〔2023〕12号") == [("2023", False), ("12", False), ("号", False)]
+    # Elsewhere it may be inside a run: any term starting with it.
+    assert query_parts("春 联") == [("春", True), ("联", True)]
+    assert query_parts("关于2023") == [("关于", False), ("2023", False)]
     assert query_terms("Ｗｏｒｄ文档") == ["word", "文档"]  # full width folded, lower case
-    assert query_terms("，。") == []
+    assert query_parts("，。") == []
 
 
-def test_mixed_queries_line_up_with_the_text() -> None:
+def test_mixed_queries_find_their_terms() -> None:
     text = "根据区文明办〔2023〕12号文件精神，关于2023年度垃圾分类工作"
     for q in ("〔2023〕12号", "2023〕12号文件", "12号文", "关于2023", "办〔2023", "文明办"):
         assert _found(text, q), q
@@ -54,18 +56,26 @@ TEXT = st.lists(st.one_of(st.text(CJK, min_size=1, max_size=12),
                 min_size=1, max_size=30).map("".join)
 
 
+def _alnum(c: str) -> bool:
+    return c.isascii() and c.isalnum()
+
+
 @settings(max_examples=300, deadline=None)
 @given(TEXT, st.data())
-def test_every_chinese_substring_is_found(text: str, data: st.DataObject) -> None:
-    runs = [i for i, c in enumerate(text) if "\u4e00" <= c <= "\u9fff"]
-    if not runs:
+def test_every_substring_is_found(text: str, data: st.DataObject) -> None:
+    """Any substring with two or more Chinese characters, or whole digit/letter tokens, is
+    found: the document is a candidate, and the word's pattern matches its text."""
+    start = data.draw(st.integers(0, len(text) - 1))
+    end = data.draw(st.integers(start + 1, min(len(text), start + 12)))
+    sub = text[start:end]
+    cuts_token = (start > 0 and _alnum(text[start - 1]) and _alnum(text[start])) or (
+        end < len(text) and _alnum(text[end - 1]) and _alnum(text[end]))
+    cjk = sum(1 for c in sub if "\u4e00" <= c <= "\u9fff")
+    if cuts_token or not query_parts(sub) or (cjk < 2 and not any(map(_alnum, sub))):
         return
-    start = data.draw(st.sampled_from(runs))
-    length = data.draw(st.integers(1, 6))
-    sub = text[start : start + length]
-    sub = sub[: next((i for i, c in enumerate(sub) if not "\u4e00" <= c <= "\u9fff"), len(sub))]
-    if len(sub) >= 2:
-        assert _found(text, sub)
+    assert _found(text, sub)
+    pattern = word_pattern(sub)
+    assert pattern is not None and pattern.search(fold(text))
 
 
 def test_words_are_multi_character_chinese() -> None:

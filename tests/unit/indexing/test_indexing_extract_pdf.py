@@ -93,3 +93,9 @@ def test_partly_scanned_pdf_is_ok_and_counts_pages_without_text(tmp_path: Path) 
     assert r.status == "ok"
     assert r.info["pages_without_text"] == 1
     assert r.text.split("\f")[1] == "第二页有文字"
+
+
+def test_short_lines_keep_their_breaks(tmp_path: Path) -> None:
+    # A page of short lines only: the longest of them is not a full line.
+    path = make_pdf(tmp_path / "s.pdf", ["春节主题活动总结\n东城区文明办\n二〇二三年一月"])
+    assert extract_file(path, "pdf").text == "春节主题活动总结\n东城区文明办\n二〇二三年一月"

@@ -133,3 +133,8 @@ def test_partial_typing_is_kept(library: Library, doc_ids: tuple[int, int, int])
         doc = s.get(Document, placeholder)
         assert doc.author == "clerk typed this"
         assert doc.doc_number == "区文明办〔2023〕12号"
+
+
+def test_a_table_header_row_is_not_a_title() -> None:
+    got = propose("工作表：统计表\n社区\t注册志愿者\t服务时长\n东风社区\t320\t1500")
+    assert "title" not in got

@@ -83,9 +83,12 @@ def test_single_character(corpus: Corpus) -> None:
     assert "pdf" in keys(corpus, search(corpus.lib, "锋"))  # 雷锋, mid-run and run end
 
 
-def test_metadata_is_searchable(corpus: Corpus) -> None:
-    # The photo has no text: its file name (the title until a clerk types one) finds it.
-    assert "photo" in keys(corpus, search(corpus.lib, "宣传照片"))
+def test_metadata_is_searchable_and_shown(corpus: Corpus) -> None:
+    # The photo has no text: its file name (the title until a clerk types one) finds it,
+    # and the snippet shows where.
+    (hit,) = [h for h in search(corpus.lib, "宣传照片") if h.document_id == corpus.ids["photo"]]
+    assert {hit.snippet[s:e] for s, e in hit.highlights} == {"宣传照片"}
+    assert hit.page is None
 
 
 def test_empty_and_punctuation_queries(corpus: Corpus) -> None:
