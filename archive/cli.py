@@ -39,7 +39,13 @@ class CommandContext:
         if self.json:
             # No indent: json's C encoder only runs without it (100,000 rows in a fraction of
             # a second instead of seconds).
-            sys.stdout.write(json.dumps(data, ensure_ascii=False, default=str) + "\n")
+            import gc
+
+            gc.disable()  # a large result is one tree of fresh objects: nothing to collect
+            try:
+                sys.stdout.write(json.dumps(data, ensure_ascii=False, default=str) + "\n")
+            finally:
+                gc.enable()
         else:
             body = text() if callable(text) else text
             if body:
