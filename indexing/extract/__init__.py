@@ -142,7 +142,9 @@ def extract_task(path: str, ext: str) -> dict[str, Any]:
     from indexing.proposals import propose
 
     result = extract_file(Path(path), ext)
-    heading = str(result.info.pop("heading", "") or "")
+    # PostgreSQL text cannot hold NUL characters; some PDFs and text files carry them.
+    result.text = result.text.replace("\x00", "")
+    heading = str(result.info.pop("heading", "") or "").replace("\x00", "")
     if result.text.strip():
         proposed = propose(result.text, heading)
         if proposed:

@@ -226,3 +226,25 @@ def test_reset_files_extracts_again(ledger: Library, tmp_path: Path) -> None:
     assert reset_files(ledger, ["unsupported"]) == 1
     assert _statuses(ledger)["old.doc"][0] == "pending"
     assert extract_pending(ledger)["extracted"] == 1
+
+
+def test_cancel_keeps_what_was_done(ledger: Library, tmp_path: Path) -> None:
+    from archive.progress import CancelToken
+
+    for n in range(12):
+        make_docx(tmp_path / "src" / f"文件{n}.docx", title=f"取消测试第{n}件")
+    import_paths(ledger, [tmp_path / "src"], "2023")
+    search_index.rebuild(ledger)  # so that the progress events below are extraction's
+    cancel = CancelToken()
+
+    def stop_after_two(event: ProgressEvent) -> None:
+        if event.done >= 2:
+            cancel.cancel()
+
+    out = extract_pending(ledger, progress=stop_after_two, cancel=cancel, workers=1)
+    assert out["cancelled"] is True
+    assert out["extracted"] >= 2 and out["remaining"] == 12 - out["extracted"] > 0
+    with ledger.session() as s:
+        done = s.scalars(select(File.id).where(File.status == "ok")).all()
+    assert len(done) == out["extracted"]
+    assert len(search(ledger, "取消测试")) == out["extracted"]
