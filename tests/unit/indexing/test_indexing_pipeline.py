@@ -248,3 +248,17 @@ def test_cancel_keeps_what_was_done(ledger: Library, tmp_path: Path) -> None:
         done = s.scalars(select(File.id).where(File.status == "ok")).all()
     assert len(done) == out["extracted"]
     assert len(search(ledger, "取消测试")) == out["extracted"]
+
+
+def test_extract_and_search_on_each_database(any_library: Library, tmp_path: Path) -> None:
+    """The indexing stage on SQLite and, when CI provides one, PostgreSQL."""
+    make_docx(tmp_path / "src" / "a.docx", title="文明餐桌行动倡议", doc_number="区文明办〔2023〕9号")
+    (tmp_path / "src" / "b.txt").write_bytes("光盘行动\x00记录".encode("gbk"))
+    import_paths(any_library, [tmp_path / "src"], "2023")
+    try:
+        out = extract_pending(any_library)
+        assert out["statuses"] == {"ok": 2}
+        assert [h.title for h in search(any_library, "〔2023〕9号")] == ["文明餐桌行动倡议"]
+        assert len(search(any_library, "光盘行动记录")) == 1
+    finally:
+        search_index.close(any_library)
