@@ -43,6 +43,10 @@ CRASH_PREFIX = "crash-"
 LOG_MAX_BYTES = 2 * 1024 * 1024
 LOG_BACKUPS = 5
 KEEP_CRASH_FILES = 20
+FATAL_MAX_BYTES = 1024 * 1024
+# Libraries that say at INFO what the clerk's log has no use for (Alembic, on every open:
+# "setup plugin …", "Context impl SQLiteImpl").
+QUIET_LOGGERS = ("alembic",)
 FORMAT = "%(asctime)s %(levelname)-7s %(threadName)s %(name)s: %(message)s"
 
 CrashListener = Callable[[Path, str], None]
@@ -198,8 +202,20 @@ def _thread_excepthook(args: threading.ExceptHookArgs) -> None:
     write_crash_report(args.exc_type, exc, args.exc_traceback, thread=name)
 
 
+# Qt messages that say nothing to anyone reading the log (the offscreen platform of the
+# self-test and screenshots cannot resize native windows).
+QT_NOISE = ("This plugin does not support propagateSizeHints()",)
+
+
+def route_qt_messages() -> None:
+    """Send Qt's warnings (a plugin it cannot load, a font it lacks) to the log. Done by
+    ``setup_logging`` when Qt is already loaded (or the program is windowed); code that loads Qt
+    later calls this. Does nothing before ``setup_logging`` or when already done."""
+    if _state and "qt_handler" not in _state:
+        _install_qt_message_handler()
+
+
 def _install_qt_message_handler() -> None:
-    """Qt's warnings (a plugin it cannot load, a font it lacks) go to the log, not to nowhere."""
     if "PySide6.QtCore" not in sys.modules and not _state.get("windowed"):
         return  # the command line never needs Qt; do not import it for logging's sake
     from PySide6.QtCore import QtMsgType, qInstallMessageHandler
@@ -210,9 +226,10 @@ def _install_qt_message_handler() -> None:
               QtMsgType.QtFatalMsg: logging.CRITICAL}
 
     def handler(kind: QtMsgType, _context: Any, message: str) -> None:
-        qt_log.log(levels.get(kind, logging.WARNING), "%s", message)
+        level = logging.DEBUG if message in QT_NOISE else levels.get(kind, logging.WARNING)
+        qt_log.log(level, "%s", message)
 
-    qInstallMessageHandler(handler)
+    _state["previous_qt_handler"] = qInstallMessageHandler(handler)
     _state["qt_handler"] = handler
 
 
@@ -244,7 +261,10 @@ def setup_logging(windowed: bool, directory: Path | None = None,
         _state["previous_level"] = root.level
         root.setLevel(level)
     logging.captureWarnings(True)
-    _state.update(dir=target, windowed=windowed, handlers=handlers,
+    quiet = {name: logging.getLogger(name).level for name in QUIET_LOGGERS}
+    for name in QUIET_LOGGERS:
+        logging.getLogger(name).setLevel(logging.WARNING)
+    _state.update(quiet_levels=quiet, dir=target, windowed=windowed, handlers=handlers,
                   previous_excepthook=sys.excepthook,
                   previous_thread_excepthook=threading.excepthook,
                   previous_streams=(sys.stdout, sys.stderr))
@@ -255,7 +275,9 @@ def setup_logging(windowed: bool, directory: Path | None = None,
             sys.stderr = _LogStream(logging.getLogger("stderr"), logging.WARNING)
     sys.excepthook = _excepthook
     threading.excepthook = _thread_excepthook
-    fatal: IO[str] = open(target / FATAL_FILE, "a", encoding="utf-8")  # noqa: SIM115 - kept open
+    fatal_path = target / FATAL_FILE
+    too_big = fatal_path.exists() and fatal_path.stat().st_size > FATAL_MAX_BYTES
+    fatal: IO[str] = open(fatal_path, "w" if too_big else "a", encoding="utf-8")  # noqa: SIM115
     fatal.write(f"--- {dt.datetime.now():%Y-%m-%d %H:%M:%S} {environment_text()}\n")
     fatal.flush()
     _state["fatal_file"] = fatal
@@ -278,6 +300,8 @@ def teardown_logging() -> None:
     if "previous_level" in _state:
         root.setLevel(_state["previous_level"])
     logging.captureWarnings(False)
+    for name, level in _state.get("quiet_levels", {}).items():
+        logging.getLogger(name).setLevel(level)
     if sys.excepthook is _excepthook:
         sys.excepthook = _state["previous_excepthook"]
     if threading.excepthook is _thread_excepthook:
@@ -290,14 +314,14 @@ def teardown_logging() -> None:
     fatal = _state.get("fatal_file")
     if fatal is not None:
         faulthandler.disable()
-        if _state.get("faulthandler_was_enabled") and sys.stderr is not None:
+        if _state.get("faulthandler_was_enabled") and sys.__stderr__ is not None:
             with contextlib.suppress(Exception):
-                faulthandler.enable()
+                faulthandler.enable(file=sys.__stderr__)
         fatal.close()
     if "qt_handler" in _state:
         from PySide6.QtCore import qInstallMessageHandler
 
-        qInstallMessageHandler(None)
+        qInstallMessageHandler(_state.get("previous_qt_handler"))
     _state.clear()
 
 

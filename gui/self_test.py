@@ -249,9 +249,11 @@ class SelfTest:
         from PySide6.QtCore import QSettings
 
         from gui.app import create_application
+        from gui.logging_setup import route_qt_messages
         from gui.screenshot import render
 
         self.close()  # the window opens the library itself
+        route_qt_messages()
         create_application()
         # Never touch the clerk's own window layout or recent-library list.
         QSettings.setPath(QSettings.Format.IniFormat, QSettings.Scope.UserScope,
