@@ -69,12 +69,15 @@ def render(library_dir: Path, out: Path, view: str = "ledger", query: str = "",
             "height": pixmap.height(), "documents": window.ledger.documents.model.total}
     window.runner.cancel_all()
     window.runner.wait()
+    from PySide6.QtCore import QCoreApplication, QEvent
+
     for w in app.topLevelWidgets():
         if w is not window:
             w.close()
     window.state.close_library()
     window.close()
     window.deleteLater()
+    QCoreApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
     app.processEvents()
     return info
 

@@ -36,5 +36,7 @@ def plan(lib: Library, choice: WorkbookChoice, name: str | None, progress: Progr
 
 
 def apply(lib: Library, parsed: ParsedFramework, name: str | None, progress: ProgressCallback,
-          cancel: CancelToken) -> FrameworkImportReport:
-    return import_framework(lib, parsed, name or None, progress=progress, cancel=cancel)
+          cancel: CancelToken, force: bool = False) -> FrameworkImportReport:
+    """Import; ``force`` only after the clerk confirmed an update that matches few standards."""
+    return import_framework(lib, parsed, name or None, force=force, progress=progress,
+                            cancel=cancel)

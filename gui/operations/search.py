@@ -35,10 +35,19 @@ class SearchResult:
 
 
 def run_search(lib: Library, request: SearchRequest) -> SearchResult:
-    from indexing.query import build
     from indexing.search import search
 
-    _query, words = build(request.text)
     hits = search(lib, request.text, period=request.period, standard=request.standard,
                   unit=request.unit, file_type=request.file_type or None, limit=request.limit)
-    return SearchResult(request, hits, words)
+    return SearchResult(request, hits, highlighted_words(hits))
+
+
+def highlighted_words(hits: list[Any]) -> list[str]:
+    """The words the index marked in the snippets, longest first, to mark in the preview too."""
+    words: dict[str, None] = {}
+    for hit in hits:
+        for start, end in hit.highlights:
+            word = hit.snippet[start:end].strip()
+            if word:
+                words.setdefault(word, None)
+    return sorted(words, key=len, reverse=True)

@@ -7,6 +7,7 @@ from pathlib import Path
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
+    QCheckBox,
     QComboBox,
     QFileDialog,
     QFormLayout,
@@ -112,6 +113,10 @@ class FrameworkWizard(QWizard):
         if not self.confirm_page.name.text().strip():
             self.confirm_page.name.setText(result.report.framework)
         self.confirm_page.summary.setPlainText(result.report.summary())
+        needs_force = bool(getattr(result.report, "needs_force", False))
+        self.confirm_page.force.setChecked(False)
+        self.confirm_page.force.setVisible(needs_force)
+        self.confirm_page.warning.setVisible(needs_force)
         self._emit_complete()
 
     def _emit_complete(self) -> None:
@@ -124,8 +129,10 @@ class FrameworkWizard(QWizard):
             return
         lib, parsed = self.state.library(), self.plan.parsed
         name = self.confirm_page.name.text().strip() or None
+        force = self.confirm_page.force.isChecked()
         handle = run_with_progress(self.state.runner, self, "导入测评体系",
-                                   lambda p, c: apply(lib, parsed, name, p, c), serial=True)
+                                   lambda p, c: apply(lib, parsed, name, p, c, force=force),
+                                   serial=True)
         handle.success(self._imported)
         handle.failure_handler(messages.failure_reporter(self, "导入测评体系失败"))
         self._task = handle
@@ -277,18 +284,33 @@ class _ConfirmPage(QWizardPage):
         self.summary = QPlainTextEdit()
         self.summary.setObjectName("importSummary")
         self.summary.setReadOnly(True)
+        self.warning = QLabel("这份表格与现有测评体系差别很大：多数现有测评标准在新表格中找不到，"
+                              "其下已归档的资料将变为“未归类”。请核对上面的变化；如果选错了文件，"
+                              "请点“上一步”重新选择。")
+        self.warning.setWordWrap(True)
+        self.warning.setStyleSheet("color: #c0392b; font-weight: bold")
+        self.force = QCheckBox("我已核对，这是同一测评体系的新版本，仍然导入")
+        self.force.setObjectName("forceImport")
+        self.force.toggled.connect(lambda _on: self.completeChanged.emit())
+        self.warning.setVisible(False)
+        self.force.setVisible(False)
         form = QFormLayout()
         form.addRow("测评体系名称", self.name)
         layout = QVBoxLayout(self)
         layout.addLayout(form)
         layout.addWidget(self.summary, 1)
+        layout.addWidget(self.warning)
+        layout.addWidget(self.force)
 
     def initializePage(self) -> None:  # noqa: N802
         self.w.plan = None
         self.w.make_plan()
 
     def isComplete(self) -> bool:  # noqa: N802
-        return self.w.plan is not None
+        plan = self.w.plan
+        if plan is None:
+            return False
+        return not getattr(plan.report, "needs_force", False) or self.force.isChecked()
 
 
 def _col_number(letter: str) -> int:

@@ -32,7 +32,7 @@ def _wait_preview(qtbot, wizard) -> None:  # noqa: ANN001
     qtbot.waitUntil(lambda: wizard.preview is not None, timeout=20000)
 
 
-def test_a_recognised_workbook_imports_as_an_update(window, qtbot, tmp_path) -> None:  # noqa: ANN001
+def test_a_recognised_workbook_imports_as_an_update(window, qtbot, tmp_path, no_dialogs) -> None:  # noqa: ANN001
     path = _workbook(tmp_path / "任务分解表.xlsx", "测评标准")
     wizard = window.open_framework_wizard(path)
     _wait_preview(qtbot, wizard)
@@ -45,6 +45,12 @@ def test_a_recognised_workbook_imports_as_an_update(window, qtbot, tmp_path) -> 
     wizard.next()
     qtbot.waitUntil(lambda: wizard.plan is not None, timeout=20000)
     assert "更新测评体系" in wizard.confirm_page.summary.toPlainText()  # the sample exists
+    # Few of the sample's standards are in this table: the clerk must confirm on purpose.
+    page = wizard.confirm_page
+    assert wizard.plan.report.needs_force and page.warning.isVisibleTo(wizard)
+    assert not page.isComplete()
+    page.force.setChecked(True)
+    assert page.isComplete()
     with qtbot.waitSignal(wizard.imported, timeout=20000) as blocker:
         wizard.accept()
     report = blocker.args[0]
