@@ -11,6 +11,7 @@ from __future__ import annotations
 import ast
 import importlib.util
 import logging
+import logging.handlers
 import os
 import re
 import shutil
@@ -404,6 +405,23 @@ def test_teardown_restores_hooks_and_streams(tmp_path: Path) -> None:
     logging_setup.teardown_logging()
     after = (sys.excepthook, threading.excepthook, sys.stdout, len(logging.getLogger().handlers))
     assert after == before
+
+
+def test_setup_logging_twice_keeps_one_file_handler(tmp_path: Path) -> None:
+    """main.py sets logging up for the windowed build, run_app may do it again."""
+    from gui import logging_setup
+
+    root = logging.getLogger()
+    before = len(root.handlers)
+    try:
+        logging_setup.setup_logging(windowed=False, directory=tmp_path / "a")
+        second = logging_setup.setup_logging(windowed=False, directory=tmp_path / "b")
+        files = [h for h in root.handlers if isinstance(h, logging.handlers.RotatingFileHandler)]
+        assert [Path(h.baseFilename) for h in files] == [second]
+        assert logging_setup.current_log_file() == second
+    finally:
+        logging_setup.teardown_logging()
+    assert len(root.handlers) == before
 
 
 def test_log_dir_follows_the_environment(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
