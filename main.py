@@ -55,6 +55,12 @@ def _configure_streams() -> None:
 
 
 def main(argv: list[str] | None = None) -> int:
+    if sys.stdout is None or sys.stderr is None:
+        # The windowed Windows build has no console: log to a file instead of crashing on
+        # the first print, and keep tracebacks of crashes where a clerk can find them.
+        from gui.logging_setup import setup_logging
+
+        setup_logging(windowed=True)
     _configure_streams()
     argv = sys.argv[1:] if argv is None else argv
     parser = build_parser()
