@@ -11,13 +11,16 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import errno
+import threading
 import time
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 from archive.errors import Cancelled, CivLedgerError
 from archive.library import Library
-from archive.progress import CancelToken, ProgressCallback, ProgressEvent, no_progress
+from archive.periods import get_period
+from archive.progress import CancelToken, ProgressCallback, no_progress
 from exporters.package.catalog import catalog_docx, catalog_rows, catalog_xlsx
 from exporters.package.forms import submission_form
 from exporters.package.html_index import index_files
@@ -94,65 +97,105 @@ def _source_entries(lib: Library, layout: Layout, report: ExportReport) -> list[
     return entries
 
 
-def _check_result(lib: Library, sel: Selection, report: ExportReport) -> dict[str, Any] | None:
+def _check_result(lib: Library, period: str, unit: str | None, notes: list[str],
+                  cancel: CancelToken) -> dict[str, Any] | None:
     """The completeness check's result for index.html, or None (and a note) without it."""
     try:
         from archive.check import run_check
     except ImportError:
-        report.notes.append("完整性检查模块不可用，index.html 只统计各测评标准有无资料。")
+        notes.append("完整性检查模块不可用，index.html 只统计各测评标准有无资料。")
         return None
     try:
-        return run_check(lib, sel.period, unit=sel.unit).as_json()
-    except Exception as exc:  # noqa: BLE001 - a failing check must not stop the export
-        report.notes.append(f"完整性检查未能运行（{exc}），index.html 只统计各测评标准有无资料。")
+        return run_check(lib, period, unit=unit, cancel=cancel).as_json()
+    except Cancelled:
         return None
+    except Exception as exc:  # noqa: BLE001 - a failing check must not stop the export
+        notes.append(f"完整性检查未能运行（{exc}），index.html 只统计各测评标准有无资料。")
+        return None
+
+
+class _Background:
+    """One piece of work on its own thread; ``result()`` waits for it and re-raises its error."""
+
+    def __init__(self, fn: Callable[[], Any], name: str,
+                 cancel: CancelToken | None = None) -> None:
+        self.value: Any = None
+        self.error: BaseException | None = None
+        self.cancel = cancel
+        self.thread = threading.Thread(target=self._work, args=(fn,), name=name, daemon=True)
+        self.thread.start()
+
+    def _work(self, fn: Callable[[], Any]) -> None:
+        try:
+            self.value = fn()
+        except BaseException as exc:  # noqa: BLE001 - handed to the thread that waits
+            self.error = exc
+
+    def result(self) -> Any:
+        while self.thread.is_alive():
+            self.thread.join(timeout=0.1)
+            if self.cancel is not None:
+                self.cancel.raise_if_cancelled()
+        if self.error is not None:
+            raise self.error
+        return self.value
 
 
 def _generated_entries(lib: Library, sel: Selection, layout: Layout, day: dt.date,
-                       progress: ProgressCallback, cancel: CancelToken | None,
-                       report: ExportReport) -> list[Entry]:
-    folders = layout.folders
-    total = 2 * len(folders) + 3
-    done = 0
-
-    def step(message: str) -> None:
-        nonlocal done
-        if cancel is not None:
-            cancel.raise_if_cancelled()
-        done += 1
-        progress(ProgressEvent(done, total, message))
-
+                       cancel: CancelToken, check: _Background) -> list[Entry]:
+    """Everything the export writes besides the document files (checks ``cancel`` between)."""
     out: list[Entry] = []
-    for folder in folders:
-        step(f"正在生成 {folder.standard.code} 测评材料提交表")
+    for folder in layout.folders:
+        cancel.raise_if_cancelled()
         out.append(Entry.generated(folder.form_path, submission_form(sel, folder, day)))
         if photo_placements(folder):
             data = photo_sheet(sel, folder,
                                lambda p: lib.store.path_for(p.doc.sha256, p.doc.ext), day)
             if data is not None:
                 out.append(Entry.generated(folder.photo_sheet_path, data))
-        step(f"正在生成 {folder.standard.code} 照片资料")
     rows = catalog_rows(sel, layout)
-    step("正在生成资料目录（Excel）")
+    cancel.raise_if_cancelled()
     out.append(Entry.generated(CATALOG_XLSX, catalog_xlsx(sel, rows, day)))
-    step("正在生成资料目录（Word）")
+    cancel.raise_if_cancelled()
     out.append(Entry.generated(CATALOG_DOCX, catalog_docx(sel, rows, day)))
-    check = _check_result(lib, sel, report)
     texts = search_texts(lib, sorted({p.doc.id for p in layout.placements}))
-    step("正在生成 index.html")
-    for name, data in index_files(sel, layout, texts, day, check).items():
+    cancel.raise_if_cancelled()
+    for name, data in index_files(sel, layout, texts, day, check.result()).items():
         out.append(Entry.generated(name, data))
     return out
 
 
-def _check_space(out_dir: Path, entries: list[Entry]) -> None:
+def _generated_estimate(layout: Layout) -> int:
+    """Bytes the generated files will take, roughly (forms, photo sheets, catalogue, index)."""
+    photos = sum(len(photo_placements(f)) for f in layout.folders)
+    return (40_000 * len(layout.folders) + 250_000 * photos + 1_500 * len(layout.placements)
+            + 100_000)
+
+
+def _check_space(out_dir: Path, entries: list[Entry], generated: int) -> None:
     old = read_manifest(out_dir) or {}
-    need = sum(e.size for e in entries if old.get(e.path) != e.sha256)
+    need = sum(e.size for e in entries if old.get(e.path) != e.sha256) + generated
     free = free_bytes(out_dir)
     if need + SPACE_MARGIN > free:
         raise CivLedgerError(
             f"目标磁盘剩余空间不足：需要约 {human_bytes(need + SPACE_MARGIN)}，"
             f"只剩 {human_bytes(free)}。请换用更大的U盘，或用 --unit/--standard 分批导出。")
+
+
+class _StopOrCancel(CancelToken):
+    """Cancelled when the user cancels, or when the export no longer needs the work."""
+
+    def __init__(self, parent: CancelToken | None) -> None:
+        super().__init__()
+        self.parent = parent
+
+    @property
+    def cancelled(self) -> bool:
+        return super().cancelled or (self.parent is not None and self.parent.cancelled)
+
+    def raise_if_cancelled(self) -> None:
+        if self.cancelled:
+            raise Cancelled()
 
 
 def _hold_back_too_large(sel: Selection, fs: str | None) -> list[HeldBack]:
@@ -166,6 +209,50 @@ def _hold_back_too_large(sel: Selection, fs: str | None) -> list[HeldBack]:
                                  too_large_message(d.original_name or d.title, d.size)))
     sel.documents = keep
     return held
+
+
+def _write_package(writer: PackageWriter, sel: Selection, report: ExportReport) -> None:
+    """Run the writer and, when every file verified, write the manifest; fills ``report``."""
+    out_dir = writer.root
+    try:
+        result = writer.run()
+    except Cancelled:
+        report.cancelled = True
+        report.error = (f"导出已取消。{out_dir} 中的资料包不完整（有“{INCOMPLETE_MARKER}”，"
+                        "没有清单），请勿使用；再次导出到同一文件夹会补全。")
+        return
+    except OSError as exc:
+        if exc.errno == errno.ENOSPC:
+            report.error = (f"U盘或目标磁盘空间已满，导出未完成。{out_dir} 中的资料包不完整，"
+                            "请腾出空间或换用更大的U盘后重新导出。")
+        else:
+            name = exc.filename or ""
+            report.error = f"写入 {name or out_dir} 时出错：{exc.strerror or exc}。资料包不完整。"
+        return
+    report.written = result.written
+    report.moved = result.moved
+    report.unchanged = result.unchanged
+    report.removed = result.removed
+    report.problems += result.problems
+    report.verified = result.verified and not report.problems
+    report.files = len(writer.entries)
+    report.bytes = sum(e.size for e in writer.entries)
+    if report.problems:
+        writer.fail(f"{len(report.problems)} 个问题，见导出报告")
+        return
+    info = BagInfo(
+        organisation=sel.organisation, period=sel.period, period_start=sel.period_start,
+        period_end=sel.period_end, exported=dt.datetime.now().replace(microsecond=0),
+        documents=report.documents, files=report.files, bytes=report.bytes,
+        held_back=len(report.held_back), unit=sel.unit or "", standard=sel.standard or "",
+        framework=sel.framework)
+    try:
+        writer.finish(tag_files(info, {e.path: e.sha256 for e in writer.entries}))
+    except OSError as exc:
+        report.verified = False
+        report.error = f"写入清单文件时出错：{exc.strerror or exc}。资料包不完整。"
+        with contextlib.suppress(OSError):
+            writer.fail(report.error)
 
 
 def export_package(
@@ -190,69 +277,44 @@ def export_package(
     started = time.monotonic()
     out_dir = Path(out_dir)
     check_target(lib, out_dir)
-    sel = select_for_export(lib, str(period), unit, standard)
-    if not sel.standards:
-        raise CivLedgerError(f"年度 {sel.period} 没有可导出的测评标准：请先导入测评体系。")
-    fs = filesystem if filesystem is not None else filesystem_type(out_dir)
-    report = ExportReport(out_dir, sel.period, held_back=list(sel.held_back),
-                          released=list(sel.released), filesystem=fs)
-    report.held_back += _hold_back_too_large(sel, fs)
-    layout = plan_layout(sel, fonds=str(lib.get_setting("fonds_code", "") or ""))
-    report.renamed = [{"document_id": p.doc.id, "title": p.doc.title, "path": p.path,
-                       "reasons": p.renamed} for p in layout.placements if p.renamed]
-    report.standards = len(layout.folders)
-    report.placements = len(layout.placements)
-    report.documents = len({p.doc.id for p in layout.placements})
-    day = today or dt.date.today()
+    with lib.session() as s:
+        get_period(s, str(period))  # a wrong period fails here, before any thread starts
+    notes: list[str] = []
+    stop = _StopOrCancel(cancel)  # ends the helper threads when the export ends early
+    # The check reads the whole period: start it first, it runs while the rest is planned.
+    check = _Background(lambda: _check_result(lib, str(period), unit, notes, stop),
+                        "package-check")
+    generation: _Background | None = None
     try:
+        sel = select_for_export(lib, str(period), unit, standard)
+        if not sel.standards:
+            raise CivLedgerError(f"年度 {sel.period} 没有可导出的测评标准：请先导入测评体系。")
+        fs = filesystem if filesystem is not None else filesystem_type(out_dir)
+        report = ExportReport(out_dir, sel.period, held_back=list(sel.held_back),
+                              released=list(sel.released), filesystem=fs, notes=notes)
+        report.held_back += _hold_back_too_large(sel, fs)
+        layout = plan_layout(sel, fonds=str(lib.get_setting("fonds_code", "") or ""))
+        report.renamed = [{"document_id": p.doc.id, "title": p.doc.title, "path": p.path,
+                           "reasons": p.renamed} for p in layout.placements if p.renamed]
+        report.standards = len(layout.folders)
+        report.placements = len(layout.placements)
+        report.documents = len({p.doc.id for p in layout.placements})
+        day = today or dt.date.today()
         entries = _source_entries(lib, layout, report)
-        entries += _generated_entries(lib, sel, layout, day, progress, cancel, report)
-    except Cancelled:
-        report.cancelled = True
-        report.error = "导出已取消（尚未写入任何文件）。"
-        report.seconds = time.monotonic() - started
-        return report
-    report.files = len(entries)
-    report.bytes = sum(e.size for e in entries)
-    _check_space(out_dir, entries)
-
-    writer = PackageWriter(out_dir, entries, progress, cancel)
-    try:
-        result = writer.run()
-    except Cancelled:
-        report.cancelled = True
-        report.error = (f"导出已取消。{out_dir} 中的资料包不完整（有“{INCOMPLETE_MARKER}”，"
-                        "没有清单），请勿使用；再次导出到同一文件夹会补全。")
-    except OSError as exc:
-        if exc.errno == errno.ENOSPC:
-            report.error = (f"U盘或目标磁盘空间已满，导出未完成。{out_dir} 中的资料包不完整，"
-                            "请腾出空间或换用更大的U盘后重新导出。")
-        else:
-            name = exc.filename or ""
-            report.error = f"写入 {name or out_dir} 时出错：{exc.strerror or exc}。资料包不完整。"
-    else:
-        report.written = result.written
-        report.moved = result.moved
-        report.unchanged = result.unchanged
-        report.removed = result.removed
-        report.problems += result.problems
-        report.verified = result.verified and not report.problems
-        if report.problems:
-            writer.fail(f"{len(report.problems)} 个问题，见导出报告")
-        else:
-            info = BagInfo(
-                organisation=sel.organisation, period=sel.period,
-                period_start=sel.period_start, period_end=sel.period_end,
-                exported=dt.datetime.now().replace(microsecond=0), documents=report.documents,
-                files=report.files, bytes=report.bytes, held_back=len(report.held_back),
-                unit=sel.unit or "", standard=sel.standard or "", framework=sel.framework)
-            try:
-                writer.finish(tag_files(info, {e.path: e.sha256 for e in entries}))
-            except OSError as exc:
-                report.verified = False
-                report.error = f"写入清单文件时出错：{exc.strerror or exc}。资料包不完整。"
-                with contextlib.suppress(OSError):
-                    writer.fail(report.error)
+        _check_space(out_dir, entries, _generated_estimate(layout))
+        # Forms, photo sheets, catalogue and index are generated on a second thread while the
+        # document files are copied: generating is Python work, copying and hashing mostly
+        # wait on the disk or run outside the interpreter lock.
+        generation = _Background(
+            lambda: _generated_entries(lib, sel, layout, day, stop, check),
+            "package-generate", stop)
+        writer = PackageWriter(out_dir, entries, progress, cancel, late=generation.result)
+        _write_package(writer, sel, report)
+    finally:
+        stop.cancel()
+        for work in (generation, check):
+            if work is not None:
+                work.thread.join(timeout=60)
     if make_zip and report.ok:
         try:
             report.zip_path = str(zip_package(out_dir, fs, progress, cancel))
@@ -274,11 +336,6 @@ def estimate(lib: Library, period: str, unit: str | None = None,
     """
     sel = select_for_export(lib, str(period), unit, standard)
     layout = plan_layout(sel)
-    placements = layout.placements
-    photos = sum(len(photo_placements(f)) for f in layout.folders)
     sheets = sum(1 for f in layout.folders if photo_placements(f))
-    files = len(placements) + len(layout.folders) + sheets + 5
-    size = sum(p.doc.size for p in placements)
-    generated = (40_000 * len(layout.folders) + 250_000 * photos + 1_500 * len(placements)
-                 + 100_000)
-    return files, size + generated
+    files = len(layout.placements) + len(layout.folders) + sheets + 5
+    return files, sum(p.doc.size for p in layout.placements) + _generated_estimate(layout)

@@ -23,6 +23,8 @@ _FORBIDDEN = {
     "\\": "＼", "/": "／", ":": "：", "*": "＊", "?": "？", '"': "＂", "<": "＜", ">": "＞",
     "|": "｜",
 }
+_FORBIDDEN_TABLE = str.maketrans(_FORBIDDEN)
+_FORBIDDEN_RE = re.compile("[" + re.escape("".join(_FORBIDDEN)) + "]")
 _CONTROL = re.compile(r"[\x00-\x1f\x7f]")
 _SPACES = re.compile(r"\s+")
 _RESERVED = frozenset(
@@ -34,7 +36,7 @@ _RESERVED = frozenset(
 
 def utf16_len(text: str) -> int:
     """Length as Windows counts it (characters outside the BMP take two units)."""
-    return sum(2 if ord(ch) > 0xFFFF else 1 for ch in text)
+    return len(text.encode("utf-16-le", "surrogatepass")) // 2
 
 
 def is_reserved(name: str) -> bool:
@@ -65,7 +67,7 @@ def clean_component(text: str, fallback: str = "未命名") -> str:
     """``text`` made storable as a file or folder name (not yet shortened)."""
     text = unicodedata.normalize("NFC", text)
     text = _CONTROL.sub(" ", text)
-    text = "".join(_FORBIDDEN.get(ch, ch) for ch in text)
+    text = text.translate(_FORBIDDEN_TABLE)
     text = _SPACES.sub(" ", text).strip()
     text = text.rstrip(". ")
     if not text:
@@ -146,7 +148,7 @@ def file_name(prefix: str, title: str, ext: str, max_units: int) -> tuple[str, l
     """
     reasons: list[str] = []
     raw = unicodedata.normalize("NFC", title)
-    if any(ch in _FORBIDDEN for ch in raw) or _CONTROL.search(raw):
+    if _FORBIDDEN_RE.search(raw) or _CONTROL.search(raw):
         reasons.append("forbidden_chars")
     if raw.rstrip() != raw.rstrip(". "):
         reasons.append("trailing_dots")

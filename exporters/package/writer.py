@@ -28,7 +28,7 @@ import shutil
 import sys
 import threading
 import unicodedata
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -45,13 +45,16 @@ from exporters.package.manifest import (
     read_manifest,
 )
 from exporters.package.meter import ByteMeter
-from exporters.package.volume import drop_cache, settle
+from exporters.package.volume import drop_cache, flush_files, settle
 
 CHUNK = 1024 * 1024
 # Files up to this size are copied in one call (sendfile on Linux); larger ones in chunks so that
 # cancel and progress act within a file.
 WHOLE_COPY_LIMIT = 32 * 1024 * 1024
 STAGING_DIR = ".civledger-staging"
+# Files are read back in batches: one flush to the device for the batch, then each file.
+BATCH_FILES = 256
+BATCH_BYTES = 64 * 1024 * 1024
 # Files an operating system or an office program leaves in a folder someone opened: never ours,
 # never removed, not reported as tampering.
 OS_ARTEFACTS = frozenset({"thumbs.db", "desktop.ini", ".ds_store", "ehthumbs.db"})
@@ -142,34 +145,40 @@ def write_marker(root: Path, state: str, detail: str = "") -> None:
 
 
 class PackageWriter:
-    """Brings the folder ``root`` to exactly ``entries``; see the module docstring."""
+    """Brings the folder ``root`` to exactly ``entries``; see the module docstring.
+
+    ``late`` delivers more entries (the generated forms, catalogue and index) once the document
+    files are written, so that generating them overlaps with copying.
+    """
 
     def __init__(self, root: Path, entries: list[Entry], progress: ProgressCallback = no_progress,
-                 cancel: CancelToken | None = None) -> None:
+                 cancel: CancelToken | None = None,
+                 late: Callable[[], list[Entry]] | None = None) -> None:
         self.root = root
-        self.entries = entries
+        self.entries = list(entries)
         self.progress = progress
         self.cancel = cancel
+        self.late = late
         self.result = WriteResult()
         self._dirs: set[Path] = set()
         self._copied = 0
         self._verified = 0
         self._meter: ByteMeter | None = None
         self._current: Path | None = None  # the file being written, removed if interrupted
+        self._old: dict[str, str] = {}
 
     # -- the run ---------------------------------------------------------------------------
     def run(self) -> WriteResult:
         self.root.mkdir(parents=True, exist_ok=True)
-        old = read_manifest(self.root) or {}
+        self._old = read_manifest(self.root) or {}
         write_marker(self.root, "正在导出")
         for name in (MANIFEST_TXT, TAGMANIFEST_TXT, BAG_INFO_TXT, BAGIT_TXT):
             (self.root / name).unlink(missing_ok=True)
 
-        keep, check, write = self._classify(old)
-        moves = self._stage_moves(old, write)
-        write_bytes = sum(e.size for e in write) + sum(e.size for e in check)
-        verify_bytes = sum(e.size for e in self.entries)
-        self._meter = ByteMeter(self.progress, write_bytes + verify_bytes)
+        keep, check, write = self._classify(self.entries)
+        moves = self._stage_moves(write)
+        self._meter = ByteMeter(self.progress, 0)
+        self._add_to_total(keep, check, write)
         try:
             failed = self._pipeline(keep, check, write, moves)
             for entry in failed:
@@ -183,6 +192,12 @@ class PackageWriter:
         self._meter.report("已核对全部文件", force=True)
         return self.result
 
+    def _add_to_total(self, keep: list[Entry], check: list[Entry], write: list[Entry]) -> None:
+        """Bytes to copy (or compare) plus bytes to read back."""
+        assert self._meter is not None
+        self._meter.total += (sum(e.size for e in check) + 2 * sum(e.size for e in write)
+                              + sum(e.size for e in keep))
+
     def _check_cancel(self) -> None:
         if self.cancel is not None:
             self.cancel.raise_if_cancelled()
@@ -192,11 +207,11 @@ class PackageWriter:
         self._meter.done = self._copied + self._verified
         self._meter.report(action)
 
-    def _classify(self, old: dict[str, str]) -> tuple[list[Entry], list[Entry], list[Entry]]:
+    def _classify(self, entries: list[Entry]) -> tuple[list[Entry], list[Entry], list[Entry]]:
         keep: list[Entry] = []
         check: list[Entry] = []
         write: list[Entry] = []
-        for e in self.entries:
+        for e in entries:
             try:
                 size = (self.root / e.path).stat().st_size
             except OSError:
@@ -204,21 +219,21 @@ class PackageWriter:
                 continue
             if size != e.size:
                 write.append(e)
-            elif old.get(e.path) == e.sha256:
+            elif self._old.get(e.path) == e.sha256:
                 keep.append(e)
-            elif e.path in old:
+            elif e.path in self._old:
                 write.append(e)  # same size, other content: changed
             else:
                 check.append(e)  # left by an interrupted export: hash decides
         return keep, check, write
 
-    def _stage_moves(self, old: dict[str, str], write: list[Entry]) -> dict[str, Path]:
+    def _stage_moves(self, write: list[Entry]) -> dict[str, Path]:
         """Move content an earlier export holds under a name no longer planned for it out of
         the way, to be renamed into its new place instead of copied again."""
         planned = {path_key(e.path): e.sha256 for e in self.entries}
         wanted = {e.sha256: e.size for e in write}
         spare: dict[str, str] = {}
-        for path, sha in old.items():
+        for path, sha in self._old.items():
             if sha in wanted and sha not in spare and planned.get(path_key(path)) != sha:
                 spare[sha] = path
         moves: dict[str, Path] = {}
@@ -274,32 +289,51 @@ class PackageWriter:
                 self._copied += len(chunk)
                 self._report(f"正在复制 {dst.name}")
 
+    def _verify_batch(self, batch: list[tuple[Entry, bool]], buf: bytearray,
+                      failed: list[Entry], stop: threading.Event) -> None:
+        """Read a batch back: written files are first flushed to the device together (one
+        file-system sync instead of one per file) and dropped from the cache."""
+        written = [self.root / e.path for e, was_written in batch if was_written]
+        if written:
+            flush_files(self.root, written)
+        for entry, _was_written in batch:
+            if stop.is_set():
+                return
+            try:
+                actual = hash_path(self.root / entry.path, buf)
+            except FileNotFoundError:
+                actual = ""
+            if actual != entry.sha256:
+                failed.append(entry)
+            self._verified += entry.size
+
     def _pipeline(self, keep: list[Entry], check: list[Entry], write: list[Entry],
                   moves: dict[str, Path]) -> list[Entry]:
         """Copy on this thread, read back on another; returns entries whose read-back failed."""
-        jobs: queue.Queue[tuple[Entry, bool] | None] = queue.Queue(maxsize=256)
+        jobs: queue.Queue[tuple[Entry, bool] | None] = queue.Queue(maxsize=4 * BATCH_FILES)
         failed: list[Entry] = []
         errors: list[BaseException] = []
         stop = threading.Event()
 
         def verifier() -> None:
             buf = bytearray(CHUNK)
-            while True:
-                job = jobs.get()
-                if job is None or stop.is_set():
-                    return
-                entry, written = job
-                try:
-                    actual = hash_path(self.root / entry.path, buf, written=written)
-                except FileNotFoundError:
-                    actual = ""
-                except OSError as exc:
-                    errors.append(exc)
-                    stop.set()
-                    return
-                if actual != entry.sha256:
-                    failed.append(entry)
-                self._verified += entry.size
+            batch: list[tuple[Entry, bool]] = []
+            size = 0
+            try:
+                while not stop.is_set():
+                    job = jobs.get()
+                    if job is not None:
+                        batch.append(job)
+                        size += job[0].size
+                    if batch and (job is None or len(batch) >= BATCH_FILES
+                                  or size >= BATCH_BYTES):
+                        self._verify_batch(batch, buf, failed, stop)
+                        batch, size = [], 0
+                    if job is None:
+                        return
+            except OSError as exc:
+                errors.append(exc)
+                stop.set()
 
         thread = threading.Thread(target=verifier, name="package-verify", daemon=True)
         thread.start()
@@ -313,9 +347,9 @@ class PackageWriter:
                     return
                 except queue.Full:
                     self._check_cancel()
-                    self._report("正在核对")
+                    self._report("正在读回核对")
 
-        try:
+        def process(keep: list[Entry], check: list[Entry], write: list[Entry]) -> None:
             for e in keep:
                 put((e, False))
                 self.result.unchanged += 1
@@ -331,6 +365,8 @@ class PackageWriter:
                     self._verified += e.size
                     self.result.unchanged += 1
                 else:
+                    assert self._meter is not None
+                    self._meter.total += e.size
                     write.append(e)
                 self._report("正在比对已有文件")
             for e in write:
@@ -338,6 +374,16 @@ class PackageWriter:
                 self._write(e, moves)
                 put((e, True))
                 self._report(f"正在复制 {e.label or e.path.rsplit('/', 1)[-1]}")
+
+        try:
+            process(keep, check, write)
+            if self.late is not None:
+                self._report("正在生成目录、提交表和照片资料")
+                extra = self.late()
+                self.entries += extra
+                more = self._classify(extra)
+                self._add_to_total(*more)
+                process(*more)
             put(None)
             while thread.is_alive():
                 thread.join(timeout=0.2)
