@@ -85,12 +85,14 @@ class TaskHandle(QObject):
     @Slot(object)
     def _succeeded(self, result: Any) -> None:
         self.result = result
+        self.running = False  # the callbacks may ask (a wizard page's "complete")
         for fn in self._on_success:
             fn(result)
 
     @Slot(object)
     def _failed(self, failure: TaskFailure) -> None:
         self.failure = failure
+        self.running = False
         for fn in self._on_failure:
             fn(failure)
 

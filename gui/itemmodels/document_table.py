@@ -39,9 +39,18 @@ STATUS_LABELS = {"pending": "待提取", "ok": "已提取", "empty": "空文件"
                  "encrypted": "已加密", "no_text": "无文字层", "unsupported": "不支持"}
 PROBLEM_STATUSES = {"empty", "corrupt", "encrypted", "no_text"}
 
+_DISPLAY = int(Qt.ItemDataRole.DisplayRole)
+_TOOLTIP = int(Qt.ItemDataRole.ToolTipRole)
+_FOREGROUND = int(Qt.ItemDataRole.ForegroundRole)
+_ID = int(DocumentIdRole)
+_ROW = int(RowRole)
+_ROLES = frozenset({_DISPLAY, _TOOLTIP, _FOREGROUND, _ID, _ROW})
+
 FETCH_BATCH = 2000  # rows offered to the view per fetchMore
 PAGE = 200  # rows read from the database per query
 MAX_PAGES = 100  # pages kept in memory (20,000 rows)
+
+_PROBLEM_COLOUR = QColor("#c0392b")
 
 SessionFactory = Callable[[], AbstractContextManager[Session]]
 Index = QModelIndex | QPersistentModelIndex
@@ -186,30 +195,30 @@ class DocumentTableModel(QAbstractTableModel):
                 | Qt.ItemFlag.ItemNeverHasChildren)
 
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if not index.isValid() or not 0 <= index.row() < self._exposed:
+        # The view asks a dozen roles per cell on every paint: answer the unused ones first.
+        if role not in _ROLES:
             return None
-        if role == DocumentIdRole:
-            return self._ids[index.row()]
-        if role not in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole, RowRole,
-                        Qt.ItemDataRole.ForegroundRole):
+        row_no = index.row()
+        if not 0 <= row_no < self._exposed:
             return None
-        row = self.row_data(index.row())
+        if role == _ID:
+            return self._ids[row_no]
+        row = self.row_data(row_no)
         if row is None:
             return None
-        if role == RowRole:
+        if role == _DISPLAY:
+            return self._display(row, index.column())
+        if role == _ROW:
             return row
         col = index.column()
-        if role == Qt.ItemDataRole.ForegroundRole:
-            if col == COL_STATUS and row.status in PROBLEM_STATUSES:
-                return QColor("#c0392b")
-            if col == COL_STANDARDS and not row.standards:
-                return QColor("#c0392b")
+        if role == _FOREGROUND:
+            if (col == COL_STATUS and row.status in PROBLEM_STATUSES) or (
+                    col == COL_STANDARDS and not row.standards):
+                return _PROBLEM_COLOUR
             return None
-        if role == Qt.ItemDataRole.ToolTipRole:
-            if col == COL_TITLE:
-                return f"{row.title}\n来源：{row.source_path}"
-            return None
-        return self._display(row, col)
+        if col == COL_TITLE:  # tool tip
+            return f"{row.title}\n来源：{row.source_path}"
+        return None
 
     @staticmethod
     def _display(row: DocumentRow, col: int) -> str:

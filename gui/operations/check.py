@@ -1,4 +1,8 @@
-"""The check (查漏补缺) from the window: run it, write the to-do lists, accept a finding."""
+"""The check (查漏补缺) from the window: run it, write the to-do lists, accept a finding.
+
+The writers are imported when used: openpyxl and python-docx would add a third of a second to
+every start of the application.
+"""
 
 from __future__ import annotations
 
@@ -7,8 +11,6 @@ from pathlib import Path
 from archive.check import CheckReport, accept_finding, run_check, unaccept_finding
 from archive.library import Library
 from archive.progress import CancelToken, ProgressCallback
-from exporters.todo_notices import write_notices
-from exporters.todo_workbook import write_todo_workbook
 from gui.operations.busy import retry_when_busy
 from gui.operations.library import KEY_ORGANISATION
 
@@ -27,11 +29,15 @@ def organisation(lib: Library) -> str:
 
 def write_todo_lists(lib: Library, report: CheckReport, path: Path) -> Path:
     """The Excel 督办表: a summary and one sheet per unit (exporters.todo_workbook)."""
+    from exporters.todo_workbook import write_todo_workbook  # openpyxl: only when asked
+
     return write_todo_workbook(report.as_json(), path, files_root=lib.store.root)
 
 
 def write_todo_notices(lib: Library, report: CheckReport, directory: Path) -> list[Path]:
     """One Word 督办通知 per unit with something to do."""
+    from exporters.todo_notices import write_notices  # python-docx: only when asked
+
     return write_notices(report.as_json(), directory, issuer=organisation(lib))
 
 

@@ -294,6 +294,7 @@ class _RunPage(QWizardPage):
 
     def _done(self, report: ExportReport) -> None:
         self.w.report = report
+        self.cancel_button.setEnabled(False)
         head, details = export_summary(report)
         colour = "#2e7d32" if report.ok else "#c0392b"
         self.result.setText(f'<span style="color:{colour}; font-weight:bold">'
@@ -307,6 +308,7 @@ class _RunPage(QWizardPage):
         self.w.exported.emit(report)
 
     def _failed(self, failure: TaskFailure) -> None:
+        self.cancel_button.setEnabled(False)
         self.result.setText(f'<span style="color:#c0392b; font-weight:bold">✘ 导出失败：'
                             f"{failure.exception}</span>")
         self.details.setPlainText(failure.details)

@@ -24,8 +24,9 @@ from gui.itemmodels.indicator_tree import (
 )
 from gui.queries.documents import DocumentScope
 from gui.queries.status import node_statuses
-from gui.queries.tree import document_counts, indicator_nodes
+from gui.queries.tree import TreeCounts, document_counts, indicator_nodes
 from gui.state import AppState
+from gui.tasks import TaskHandle
 from gui.views.urls import dropped_paths
 
 
@@ -78,10 +79,16 @@ class IndicatorTreeView(QTreeView):
 
 class IndicatorTreePanel(QWidget):
     scopeSelected = Signal(object)  # DocumentScope (without period/unit: the list adds them)
+    statusesReady = Signal()  # the completion badges were updated
 
     def __init__(self, state: AppState, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.state = state
+        self._nodes: list = []
+        self._statuses: dict[int, str] = {}
+        self._generation = 0
+        self._counts: TreeCounts | None = None
+        self._status_task: TaskHandle | None = None
         self.model = IndicatorTreeModel(self)
         self.view = IndicatorTreeView(self)
         self.view.setObjectName("indicatorTree")
@@ -100,7 +107,7 @@ class IndicatorTreePanel(QWidget):
         layout.addWidget(self.view)
         state.libraryChanged.connect(self.reload)
         state.frameworkChanged.connect(self.reload)
-        state.filterChanged.connect(self.refresh_counts)
+        state.filterChanged.connect(self._filter_changed)
         state.documentsChanged.connect(self.refresh_counts)
         state.documentsProcessed.connect(self.refresh_counts)
 
@@ -108,25 +115,59 @@ class IndicatorTreePanel(QWidget):
     def reload(self) -> None:
         """A new library or framework: rebuild the tree, open the blocks, select 全部资料."""
         if not self.state.has_library:
+            self._nodes = []
             self.model.load([])
             return
+        self._statuses = {}
         with self.state.session() as s:
             self._nodes = indicator_nodes(s)
-            counts = document_counts(s, self._nodes, self.state.period_id, self.state.unit_id)
-            statuses = node_statuses(s, self.state.period_label)
-        self.model.load(self._nodes, counts, statuses)
+            self._counts = document_counts(s, self._nodes, self.state.period_id,
+                                           self.state.unit_id)
+        self.model.load(self._nodes, self._counts, self._statuses)
         for row in range(self.model.rowCount()):
             self.view.expand(self.model.index(row, 0))
         self.select_kind(NODE_ALL)
+        self._refresh_statuses()
 
-    def refresh_counts(self) -> None:
+    def _filter_changed(self) -> None:
+        self._statuses = {}  # another period's badges would mislead until the new ones come
+        self.refresh_counts()
+
+    def refresh_counts(self, *_args: object) -> None:
+        """Counts at once (one query); badges when the check, run in a worker, has decided."""
         if not self.state.has_library:
             return
         with self.state.session() as s:
-            counts = document_counts(s, getattr(self, "_nodes", []), self.state.period_id,
-                                     self.state.unit_id)
-            statuses = node_statuses(s, self.state.period_label)
-        self.model.update_counts(counts, statuses)
+            self._counts = document_counts(s, self._nodes, self.state.period_id,
+                                           self.state.unit_id)
+        self.model.update_counts(self._counts, self._statuses)
+        self._refresh_statuses()
+
+    def _refresh_statuses(self) -> TaskHandle | None:
+        """The completion badges come from the check, which reads the whole period: on 50,000
+        documents that takes a second or more, so it never runs on the UI thread."""
+        period = self.state.period_label
+        if period is None or not self.state.has_library:
+            self._statuses = {}
+            return None
+        lib = self.state.library()
+        generation = self._generation = self._generation + 1
+
+        def work(_progress, _cancel) -> dict[int, str]:  # noqa: ANN001
+            with lib.session() as s:
+                return node_statuses(s, period)
+
+        handle = self.state.runner.run(work, "计算完成情况")
+        handle.success(lambda statuses: self._statuses_ready(generation, statuses))
+        self._status_task = handle
+        return handle
+
+    def _statuses_ready(self, generation: int, statuses: dict[int, str]) -> None:
+        if generation != self._generation:
+            return  # a newer change is being counted
+        self._statuses = statuses
+        self.model.update_counts(self._counts, statuses)
+        self.statusesReady.emit()
 
     # -- selection --------------------------------------------------------------------------------
     def select_indicator(self, indicator_id: int) -> bool:

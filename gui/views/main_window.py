@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QUrl
 from PySide6.QtGui import (
@@ -21,14 +22,16 @@ from gui.state import AppState
 from gui.tasks import TaskRunner
 from gui.views.background_status import BackgroundStatus
 from gui.views.dashboard_page import DashboardPage
-from gui.views.export_wizard import ExportWizard
-from gui.views.framework_wizard import FrameworkWizard
 from gui.views.import_flow import ImportController
 from gui.views.ledger_page import LedgerPage
 from gui.views.library_actions import LibraryController
 from gui.views.search_page import SearchPage
 from gui.views.toolbar import MainToolBar
 from gui.views.urls import dropped_paths
+
+if TYPE_CHECKING:
+    from gui.views.export_wizard import ExportWizard
+    from gui.views.framework_wizard import FrameworkWizard
 
 APP_TITLE = "创文台账"
 
@@ -191,6 +194,8 @@ class MainWindow(QMainWindow):
         self.search_page.search(text)
 
     def open_framework_wizard(self, path: Path | None = None) -> FrameworkWizard:
+        from gui.views.framework_wizard import FrameworkWizard  # the workbook readers: lazily
+
         wizard = FrameworkWizard(self.state, self, path)
         wizard.open()
         return wizard
@@ -199,6 +204,8 @@ class MainWindow(QMainWindow):
         self.open_export_wizard()
 
     def open_export_wizard(self) -> ExportWizard | None:
+        from gui.views.export_wizard import ExportWizard  # the package writers: lazily
+
         if not self.state.periods:
             messages.show_info(self, "导出迎检资料", "还没有台账年度，请先导入资料。")
             return None

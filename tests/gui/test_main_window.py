@@ -280,3 +280,13 @@ def test_stored_files_are_real(window) -> None:  # noqa: ANN001
     with window.state.session() as s:
         for f in s.scalars(select(File)):
             assert lib.store.path_for(f.sha256, f.ext).stat().st_size == f.size
+
+
+def test_the_document_panel_lists_the_documents_findings(window, qtbot) -> None:  # noqa: ANN001
+    window.ledger.tree.select_kind(NODE_UNASSIGNED)
+    panel = window.ledger.detail
+    with qtbot.waitSignal(panel.findingsShown, timeout=20000):
+        window.ledger.documents.table.selectRow(0)
+    texts = [panel.findings.item(i).text() for i in range(panel.findings.count())]
+    assert any(t.startswith("【未归类】") for t in texts)
+    assert panel.tabs.tabText(1).startswith("质量问题 (")
