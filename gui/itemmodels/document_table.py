@@ -51,6 +51,8 @@ PAGE = 200  # rows read from the database per query
 MAX_PAGES = 100  # pages kept in memory (20,000 rows)
 
 _PROBLEM_COLOUR = QColor("#c0392b")
+_ROW_FLAGS = (Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
+              | Qt.ItemFlag.ItemNeverHasChildren)
 
 SessionFactory = Callable[[], AbstractContextManager[Session]]
 Index = QModelIndex | QPersistentModelIndex
@@ -189,10 +191,7 @@ class DocumentTableModel(QAbstractTableModel):
         return str(section + 1)
 
     def flags(self, index: Index) -> Qt.ItemFlag:
-        if not index.isValid():
-            return Qt.ItemFlag.NoItemFlags
-        return (Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
-                | Qt.ItemFlag.ItemNeverHasChildren)
+        return _ROW_FLAGS if index.isValid() else Qt.ItemFlag.NoItemFlags
 
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         # The view asks a dozen roles per cell on every paint: answer the unused ones first.
