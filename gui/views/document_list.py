@@ -78,9 +78,9 @@ class DocumentListPanel(QWidget):
         header = self.table.horizontalHeader()
         header.setSectionResizeMode(COL_TITLE, QHeaderView.ResizeMode.Stretch)
         header.setMinimumSectionSize(40)
-        for col, width in ((COL_NUMBER, 120), (COL_DATE, 84), (COL_AUTHOR, 90),
-                           (COL_UNIT, 96), (COL_STANDARDS, 72), (COL_KIND, 70),
-                           (COL_STATUS, 56)):
+        for col, width in ((COL_NUMBER, 104), (COL_DATE, 82), (COL_AUTHOR, 90),
+                           (COL_UNIT, 88), (COL_STANDARDS, 66), (COL_KIND, 70),
+                           (COL_STATUS, 54)):
             header.resizeSection(col, width)
         # Less used columns start hidden; the header's context menu shows them.
         for col in (COL_AUTHOR, COL_KIND):

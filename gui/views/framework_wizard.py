@@ -12,7 +12,6 @@ from PySide6.QtWidgets import (
     QFileDialog,
     QFormLayout,
     QHBoxLayout,
-    QHeaderView,
     QLabel,
     QLineEdit,
     QPlainTextEdit,
@@ -250,7 +249,12 @@ class _ColumnsPage(QWizardPage):
         for r, sample in enumerate(p.samples):
             for c, f in enumerate(fields):
                 self.samples.setItem(r, c, QTableWidgetItem(sample.get(f, "")))
-        self.samples.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
+        self.samples.setWordWrap(True)
+        self.samples.resizeColumnsToContents()
+        for c in range(len(fields)):
+            self.samples.setColumnWidth(c, min(self.samples.columnWidth(c), 160))
+        self.samples.horizontalHeader().setStretchLastSection(True)
+        self.samples.resizeRowsToContents()
 
     def mapping(self) -> dict[str, str]:
         return {f: c.currentData() for f, c in self.combos.items() if c.currentData()}

@@ -27,7 +27,7 @@ class LedgerPage(QWidget):
         self.splitter.setStretchFactor(0, 3)
         self.splitter.setStretchFactor(1, 5)
         self.splitter.setStretchFactor(2, 4)
-        self.splitter.setSizes([380, 620, 480])
+        self.splitter.setSizes([330, 660, 450])
         self.splitter.setChildrenCollapsible(False)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(4, 4, 4, 4)

@@ -173,6 +173,8 @@ class MetadataEditor(QWidget):
         self.doc_number.setText(d.doc_number if d else "")
         self.doc_date.setText(d.doc_date.isoformat() if d and d.doc_date else "")
         self.author.setText(d.author if d else "")
+        for edit in (self.title, self.doc_number, self.author):
+            edit.setCursorPosition(0)  # show the beginning of a long 题名
         self.unit.setCurrentIndex(max(0, self.unit.findData(d.unit_id)) if d else 0)
         self.classification.setCurrentText(d.classification if d else CLASSIFICATIONS[0])
         self.retention.setCurrentText(d.retention if d else RETENTIONS[1])
