@@ -197,7 +197,7 @@ class AppState(QObject):
 
         title = "提取文字、更新检索索引"
         self.status.emit(f"正在后台{title}……")
-        handle = self.runner.run(work, title, serial=True)
+        handle = self.runner.run(work, title, serial=True, background=True)
         self._index_ids = ids
         handle.success(self._hooks_done)
         handle.failure_handler(lambda f: None if isinstance(f.exception, Cancelled) else

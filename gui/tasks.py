@@ -59,6 +59,7 @@ class TaskHandle(QObject):
         self._on_success: list[Callable[[Any], None]] = []
         self._on_failure: list[Callable[[TaskFailure], None]] = []
         self.signals: QObject | None = None  # the worker's sender, kept alive with the handle
+        self.background = False
 
     # -- registration (chainable, like Anki's ops) ------------------------------------------
     def success(self, fn: Callable[[Any], None]) -> TaskHandle:
@@ -160,8 +161,12 @@ class TaskRunner(QObject):
         on_success: Callable[[Any], None] | None = None,
         on_failure: Callable[[TaskFailure], None] | None = None,
         serial: bool = False,
+        background: bool = False,
     ) -> TaskHandle:
+        """``background``: work the clerk did not ask for and need not wait for (indexing,
+        badges); closing the window cancels it without asking."""
         handle = TaskHandle(title, self)
+        handle.background = background
         if on_success is not None:
             handle.success(on_success)
         if on_failure is not None:
@@ -189,6 +194,11 @@ class TaskRunner(QObject):
     @property
     def active(self) -> list[TaskHandle]:
         return list(self._running)
+
+    @property
+    def foreground(self) -> list[TaskHandle]:
+        """Running work the clerk started (an import, an export) and would lose by closing."""
+        return [h for h in self._running if not h.background]
 
     def cancel_all(self) -> None:
         for handle in self._running:

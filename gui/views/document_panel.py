@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import QPoint, Qt, Signal
 from PySide6.QtWidgets import (
+    QInputDialog,
     QLabel,
     QListWidget,
     QListWidgetItem,
+    QMenu,
     QScrollArea,
     QSplitter,
     QTabWidget,
@@ -16,6 +18,7 @@ from PySide6.QtWidgets import (
 
 from archive.errors import CivLedgerError
 from gui import messages
+from gui.operations.check import accept, unaccept
 from gui.operations.documents import MetadataEdit, apply_edit
 from gui.queries.documents import document_detail, file_text, standard_choices
 from gui.queries.findings import FindingRow, findings_for_document
@@ -48,6 +51,8 @@ class DocumentPanel(QWidget):
         self.findings = QListWidget()
         self.findings.setObjectName("findingsList")
         self.findings.setWordWrap(True)
+        self.findings.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
+        self.findings.customContextMenuRequested.connect(self._findings_menu)
         self.tabs = QTabWidget()
         self.tabs.addTab(self.preview, "预览")
         self.tabs.addTab(self.findings, "质量问题")
@@ -123,7 +128,7 @@ class DocumentPanel(QWidget):
                 return findings_for_document(s, doc_id)
 
         self.findings.addItem("正在检查……")
-        handle = self.state.runner.run(work, "检查这件资料")
+        handle = self.state.runner.run(work, "检查这件资料", background=True)
         handle.success(lambda rows: self._findings_ready(doc_id, rows))
         self.findings_task = handle
         return handle
@@ -147,9 +152,46 @@ class DocumentPanel(QWidget):
             if f.accepted:
                 text += f"（已接受：{f.reason}）"
             item = QListWidgetItem(text)
+            item.setData(Qt.ItemDataRole.UserRole, f)
             if f.accepted:
                 item.setForeground(Qt.GlobalColor.gray)
             self.findings.addItem(item)
+
+    def _findings_menu(self, pos: QPoint) -> None:
+        item = self.findings.itemAt(pos)
+        finding = item.data(Qt.ItemDataRole.UserRole) if item is not None else None
+        if finding is None or self.doc_id is None:
+            return
+        menu = QMenu(self)
+        if finding.accepted:
+            menu.addAction("撤销接受", lambda: self.unaccept_finding(finding))
+        else:
+            menu.addAction("接受此问题…", lambda: self.accept_finding(finding))
+        menu.popup(self.findings.viewport().mapToGlobal(pos))
+
+    def accept_finding(self, finding: FindingRow, reason: str | None = None) -> bool:
+        """Accept with a reason: the finding stays listed but no longer counts."""
+        if self.doc_id is None:
+            return False
+        if reason is None:
+            reason, ok = QInputDialog.getText(self, "接受问题",
+                                              f"【{finding.label}】{finding.message}\n\n接受的理由：")
+            if not ok:
+                return False
+        try:
+            accept(self.state.library(), finding.kind, self.doc_id, reason)
+        except CivLedgerError as exc:
+            messages.show_error(self, "未能接受此问题", exc)
+            return False
+        self.state.documents_changed([self.doc_id], run_hooks=False)
+        self._load_findings(self.doc_id)
+        return True
+
+    def unaccept_finding(self, finding: FindingRow) -> None:
+        if self.doc_id is not None:
+            unaccept(self.state.library(), finding.kind, self.doc_id)
+            self.state.documents_changed([self.doc_id], run_hooks=False)
+            self._load_findings(self.doc_id)
 
     def _save(self, doc_id: int, edit: MetadataEdit) -> None:
         try:

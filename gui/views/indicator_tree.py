@@ -157,7 +157,7 @@ class IndicatorTreePanel(QWidget):
             with lib.session() as s:
                 return node_statuses(s, period)
 
-        handle = self.state.runner.run(work, "计算完成情况")
+        handle = self.state.runner.run(work, "计算完成情况", background=True)
         handle.success(lambda statuses: self._statuses_ready(generation, statuses))
         self._status_task = handle
         return handle

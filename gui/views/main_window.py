@@ -19,7 +19,7 @@ from PySide6.QtWidgets import QLabel, QMainWindow, QTabWidget, QWidget
 from gui import messages, settings
 from gui.operations.documents import delete_documents, readable_copy
 from gui.state import AppState
-from gui.tasks import TaskRunner
+from gui.tasks import TaskHandle, TaskRunner
 from gui.views.background_status import BackgroundStatus
 from gui.views.dashboard_page import DashboardPage
 from gui.views.import_flow import ImportController
@@ -109,6 +109,7 @@ class MainWindow(QMainWindow):
         self.act_dashboard = self._action("查漏补缺", lambda: self.show_page("dashboard"),
                                           "Ctrl+3")
         self.act_about = self._action("关于创文台账", self._about)
+        self.act_keys = self._action("键盘快捷键", self.show_shortcuts, "F1")
 
     def _build_menus(self) -> None:
         bar = self.menuBar()
@@ -134,6 +135,7 @@ class MainWindow(QMainWindow):
         self.export_menu = bar.addMenu("导出(&E)")
         self.export_menu.addAction(self.act_export)
         help_menu = bar.addMenu("帮助(&H)")
+        help_menu.addAction(self.act_keys)
         help_menu.addAction(self.act_about)
         self.library_actions = [self.act_backup, self.act_trash, self.act_settings,
                                 self.act_import, self.act_import_files, self.act_framework,
@@ -144,8 +146,7 @@ class MainWindow(QMainWindow):
         s = self.state
         s.libraryChanged.connect(self._library_changed)
         s.status.connect(lambda text: self.statusBar().showMessage(text, 8000))
-        self.runner.started.connect(lambda _h: self._tasks_changed())
-        self.runner.idle.connect(self._tasks_changed)
+        self.runner.started.connect(self._task_started)
         tree = self.ledger.tree.view
         tree.filesDroppedOnStandard.connect(
             lambda ind_id, code, paths: self.imports.import_to_standard(ind_id, code, paths))
@@ -220,8 +221,12 @@ class MainWindow(QMainWindow):
         for action in self.library_actions:
             action.setEnabled(lib is not None)
 
+    def _task_started(self, handle: TaskHandle) -> None:
+        handle.finished.connect(self._tasks_changed)
+        self._tasks_changed()
+
     def _tasks_changed(self) -> None:
-        n = len(self.runner.active)
+        n = len(self.runner.foreground)
         self.tasks_label.setText(f"后台任务：{n}" if n else "")
 
     def refresh(self) -> None:
@@ -263,6 +268,18 @@ class MainWindow(QMainWindow):
         except Exception as exc:  # noqa: BLE001
             messages.show_error(self, "删除失败", exc)
         self.state.documents_changed(ids)
+
+    def shortcuts(self) -> list[tuple[str, str]]:
+        """(key, what it does) for every action that has a key, as shown in 帮助 → 键盘快捷键."""
+        rows = [(a.shortcut().toString(QKeySequence.SequenceFormat.NativeText),
+                 a.text().replace("&", "").rstrip("…"))
+                for a in self.findChildren(QAction) if not a.shortcut().isEmpty()]
+        rows += [("Ctrl+S", "保存著录信息"), ("双击资料", "用 Windows 程序打开")]
+        return sorted(set(rows), key=lambda r: r[1])
+
+    def show_shortcuts(self) -> None:
+        text = "\n".join(f"{key:<14}{what}" for key, what in self.shortcuts())
+        messages.show_info(self, "键盘快捷键", "常用的键盘快捷键：", text)
 
     def _about(self) -> None:
         messages.show_info(self, "关于创文台账", "创文台账 0.1",
@@ -311,7 +328,7 @@ class MainWindow(QMainWindow):
                             next((k for k, w in self.pages.items() if w is current), "ledger"))
 
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802
-        if self.runner.active and not messages.confirm(
+        if self.runner.foreground and not messages.confirm(
                 self, "退出", "还有任务正在进行，确定退出？",
                 "正在进行的导入或导出将被取消；已完成的部分会完好保存。", ok_text="退出"):
             event.ignore()

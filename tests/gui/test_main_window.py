@@ -290,3 +290,23 @@ def test_the_document_panel_lists_the_documents_findings(window, qtbot) -> None:
     texts = [panel.findings.item(i).text() for i in range(panel.findings.count())]
     assert any(t.startswith("【未归类】") for t in texts)
     assert panel.tabs.tabText(1).startswith("质量问题 (")
+
+
+def test_a_finding_is_accepted_from_the_document_panel(window, qtbot) -> None:  # noqa: ANN001
+    window.ledger.tree.select_kind(NODE_UNASSIGNED)
+    panel = window.ledger.detail
+    with qtbot.waitSignal(panel.findingsShown, timeout=20000):
+        window.ledger.documents.table.selectRow(0)
+    item = next(panel.findings.item(i) for i in range(panel.findings.count())
+                if panel.findings.item(i).text().startswith("【未归类】"))
+    finding = item.data(Qt.ItemDataRole.UserRole)
+    with qtbot.waitSignal(panel.findingsShown, timeout=20000):
+        assert panel.accept_finding(finding, reason="会议通知，不对应具体测评标准")
+    texts = [panel.findings.item(i).text() for i in range(panel.findings.count())]
+    assert any("已接受：会议通知，不对应具体测评标准" in t for t in texts)
+
+
+def test_the_shortcut_list_names_the_main_keys(window) -> None:  # noqa: ANN001
+    keys = dict((what, key) for key, what in window.shortcuts())
+    assert keys["全文检索"] == "Ctrl+F" and keys["导入资料"] == "Ctrl+I"
+    assert keys["保存著录信息"] == "Ctrl+S"
