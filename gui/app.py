@@ -8,7 +8,7 @@ import sys
 from pathlib import Path
 
 from PySide6.QtCore import QCoreApplication, Qt
-from PySide6.QtGui import QFont, QFontDatabase, QGuiApplication
+from PySide6.QtGui import QFont, QFontDatabase, QGuiApplication, QIcon
 from PySide6.QtWidgets import QApplication
 
 from archive.library import MARKER, default_library_dir
@@ -37,7 +37,20 @@ def create_application(argv: list[str] | None = None) -> QApplication:
     if sys.platform != "win32":
         app.setStyle("Fusion")  # the native Windows style is fine; elsewhere Fusion is consistent
     apply_font(app)
+    icon = app_icon_path()
+    if icon is not None:
+        app.setWindowIcon(QIcon(str(icon)))
     return app
+
+
+def app_icon_path() -> Path | None:
+    """The red seal icon (resources/civledger.png), beside the code or in a frozen bundle."""
+    roots = [Path(__file__).resolve().parent.parent]
+    bundle = getattr(sys, "_MEIPASS", None)
+    if bundle:
+        roots.insert(0, Path(bundle))
+    return next((r / "resources" / "civledger.png" for r in roots
+                 if (r / "resources" / "civledger.png").exists()), None)
 
 
 def chinese_font_family() -> str | None:

@@ -94,3 +94,9 @@ def test_the_application_font_renders_chinese(qapp) -> None:  # noqa: ANN001
     assert family is not None  # fonts-wqy-microhei here, Microsoft YaHei UI on Windows
     gui_app.apply_font(qapp)
     assert QFont(qapp.font()).family() == family
+
+
+def test_the_window_icon_is_the_seal() -> None:
+    path = gui_app.app_icon_path()
+    assert path is not None and path.name == "civledger.png"
+    assert not QImage(str(path)).isNull()
