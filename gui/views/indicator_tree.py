@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtCore import QModelIndex, Signal
+from PySide6.QtCore import QModelIndex, QTimer, Signal
 from PySide6.QtGui import QDragEnterEvent, QDragMoveEvent, QDropEvent
 from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QTreeView, QVBoxLayout, QWidget
 
@@ -28,6 +28,8 @@ from gui.queries.tree import TreeCounts, document_counts, indicator_nodes
 from gui.state import AppState
 from gui.tasks import TaskHandle
 from gui.views.urls import dropped_paths
+
+STATUS_DELAY_MS = 200
 
 
 class IndicatorTreeView(QTreeView):
@@ -89,6 +91,10 @@ class IndicatorTreePanel(QWidget):
         self._generation = 0
         self._counts: TreeCounts | None = None
         self._status_task: TaskHandle | None = None
+        self._status_timer = QTimer(self)
+        self._status_timer.setSingleShot(True)
+        self._status_timer.setInterval(STATUS_DELAY_MS)
+        self._status_timer.timeout.connect(self._start_statuses)
         self.model = IndicatorTreeModel(self)
         self.view = IndicatorTreeView(self)
         self.view.setObjectName("indicatorTree")
@@ -143,7 +149,11 @@ class IndicatorTreePanel(QWidget):
         self.model.update_counts(self._counts, self._statuses)
         self._refresh_statuses()
 
-    def _refresh_statuses(self) -> TaskHandle | None:
+    def _refresh_statuses(self) -> None:
+        """Several changes in a row (an import, then its indexing) are counted once."""
+        self._status_timer.start()
+
+    def _start_statuses(self) -> TaskHandle | None:
         """The completion badges come from the check, which reads the whole period: on 50,000
         documents that takes a second or more, so it never runs on the UI thread."""
         period = self.state.period_label
