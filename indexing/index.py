@@ -14,9 +14,10 @@ Whoosh 3.54 (the ``whoosh3`` distribution, pinned in pyproject.toml) is the main
 Python 3.10–3.14; the schema pickles the analyzer classes of ``indexing.analysis``, so those stay
 where they are and ``INDEX_FORMAT`` changes whenever the schema or the analyzer does.
 
-Each live document is one index entry: the file's text (``content``), its metadata typed or
-proposed (``meta``: 题名, 文号, 责任者, caption, remarks, file name), jieba words of both
-(``words``), and filter fields (period, unit, standards, file type). ``stamp`` records what the
+Each live document is one index entry: its metadata typed or proposed (题名, 文号, 责任者,
+caption, remarks, file name) and the file's text (``content``, which alone decides whether a
+document is a candidate), the metadata again (``meta``, weighing more in the ranking), jieba
+words of both (``words``), and filter fields (period, unit, standards, file type). ``stamp`` records what the
 entry was made from, so ``reconcile`` can find entries a crash left stale.
 """
 
@@ -46,7 +47,7 @@ from archive.models import Document, DocumentStandard, File
 from archive.progress import CancelToken, ProgressCallback, ProgressEvent, no_progress
 from indexing.analysis import BigramField, WordField
 
-INDEX_FORMAT = 2
+INDEX_FORMAT = 3
 POINTER = "current.json"
 CHUNK = 500
 WRITER_MB = 128
@@ -59,7 +60,7 @@ class SearchIndexError(CivLedgerError):
 
 def make_schema() -> Schema:
     return Schema(
-        doc_id=ID(stored=True, unique=True),
+        doc_id=ID(stored=True, unique=True, sortable=True),  # a column: ids of hits fast
         content=BigramField(),
         meta=BigramField(field_boost=3.0),
         words=WordField(),
@@ -215,12 +216,12 @@ def _fields(session: Session, ids: list[int]) -> tuple[dict[int, dict[str, Any]]
             continue
         meta = "\n".join(x for x in (r.title, r.doc_number, r.author, r.caption, r.remarks,
                                      r.original_name) if x)
-        text = r.text or ""
+        text = meta + "\n" + (r.text or "")  # content holds the metadata too: one field decides
         out[r.id] = {
             "doc_id": str(r.id),
             "content": text,
             "meta": meta,
-            "words": meta + "\n" + text,
+            "words": text,
             "period": str(r.period_id),
             "unit": str(r.unit_id) if r.unit_id is not None else "",
             "standards": " ".join(links.get(r.id, [])),

@@ -23,6 +23,7 @@ with the word's pattern, and NOT is applied there too when one index term cannot
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import lru_cache
 
@@ -197,21 +198,80 @@ def matches(expr: Expr | None, texts: list[str]) -> bool:
     return any(results) if expr.op == "or" else all(results)
 
 
+DocFreq = Callable[[str, bool], int]  # (term, prefix) → documents having it
+# Terms of a word given to the index: the rarest few decide the candidates about as well as all
+# of them (the text check is exact anyway), and each one more costs every candidate a lookup.
+RAREST_TERMS = 3
+
+
 def _match(fieldname: str, parts: list[tuple[str, bool]]) -> Q.Query:
-    queries = [Q.Prefix(fieldname, t) if prefix else Q.Term(fieldname, t)
-               for t, prefix in dict.fromkeys(parts)]
+    queries = [Q.Prefix(fieldname, t) if prefix else Q.Term(fieldname, t) for t, prefix in parts]
     return queries[0] if len(queries) == 1 else Q.And(queries)
 
 
-def word_query(word: Word, scored: bool = True) -> Q.Query | None:
-    terms = query_parts(word.text)
-    if not terms:
-        return None
-    base = Q.Or([_match("content", terms), _match("meta", terms)])
-    text = word.text.strip()
-    if scored and is_cjk(text) and len(text) > 1:
-        return Q.AndMaybe(base, Q.Term("words", text, boost=WORDS_BOOST))
-    return base
+def _rarest(parts: list[tuple[str, bool]], df: DocFreq | None, count: int
+            ) -> list[tuple[str, bool]]:
+    unique = list(dict.fromkeys(parts))
+    if df is None or len(unique) <= count:
+        return unique
+    return sorted(unique, key=lambda part: df(*part))[:count]
+
+
+class _Compiler:
+    """Whoosh queries for an expression, in one of three modes:
+
+    - ``ranked``: candidates having a word's rarest terms in ``content`` (which holds the
+      metadata too), lifted by the same terms in ``meta`` and by the jieba word in ``words``;
+      NOT applied where one index term decides it;
+    - ``meta``: the words' terms in ``meta`` only (titles first, for very broad queries);
+    - ``candidates``: unscored, the rarest terms in ``content``; NOT left to ``matches``.
+    """
+
+    def __init__(self, mode: str, df: DocFreq | None = None) -> None:
+        self.mode = mode
+        self.df = df
+
+    def word(self, word: Word, negated: bool = False) -> Q.Query | None:
+        parts = query_parts(word.text)
+        if not parts:
+            return None
+        if self.mode == "meta":
+            return _match("meta", list(dict.fromkeys(parts)))
+        picked = _rarest(parts, self.df, RAREST_TERMS)
+        base = _match("content", picked)
+        if self.mode == "candidates" or negated:
+            return base
+        lifts = [_match("meta", picked)]
+        text = word.text.strip()
+        if is_cjk(text) and len(text) > 1:
+            lifts.append(Q.Term("words", text, boost=WORDS_BOOST))
+        return Q.AndMaybe(base, lifts[0] if len(lifts) == 1 else Q.Or(lifts))
+
+    def compile(self, expr: Expr | None) -> Q.Query | None:
+        if expr is None:
+            return None
+        if isinstance(expr, Word):
+            return self.word(expr)
+        if expr.op == "not":
+            child = expr.children[0]
+            if self.mode != "ranked" or not _exact_in_index(child):
+                return None
+            inner = self.word(child, negated=True)  # type: ignore[arg-type]
+            return None if inner is None else Q.Not(inner)
+        parts = [q for q in (self.compile(c) for c in expr.children) if q is not None]
+        if not parts:
+            return None
+        if expr.op == "or":
+            if len(parts) < len(expr.children) or any(isinstance(p, Q.Not) for p in parts):
+                return Q.Every()  # "A OR NOT B": candidates cannot be narrowed in the index
+            return parts[0] if len(parts) == 1 else Q.Or(parts)
+        positive = [p for p in parts if not isinstance(p, Q.Not)]
+        negative = [p.query for p in parts if isinstance(p, Q.Not)]
+        must: Q.Query = (Q.Every() if not positive else
+                         positive[0] if len(positive) == 1 else Q.And(positive))
+        if negative:
+            return Q.AndNot(must, negative[0] if len(negative) == 1 else Q.Or(negative))
+        return must
 
 
 def _exact_in_index(expr: Expr) -> bool:
@@ -219,56 +279,42 @@ def _exact_in_index(expr: Expr) -> bool:
     return isinstance(expr, Word) and len(set(query_parts(expr.text))) == 1
 
 
-def compile_query(expr: Expr | None) -> Q.Query | None:
-    """The Whoosh query finding every candidate for ``expr`` (None: nothing to search for).
+def compile_query(expr: Expr | None, mode: str = "ranked",
+                  df: DocFreq | None = None) -> Q.Query | None:
+    """The Whoosh query of ``expr`` in ``mode`` (see ``_Compiler``); None: nothing to search."""
+    q = _Compiler(mode, df).compile(expr)
+    if isinstance(q, Q.Not):
+        q = Q.AndNot(Q.Every(), q.query)
+    return q
 
-    NOT reaches the index only for a word the index decides exactly; other negations are left
-    to ``matches``, since excluding all documents with some bigrams would exclude too much.
-    """
+
+def estimate(expr: Expr | None, df: DocFreq, total: int) -> int:
+    """An upper bound of the documents ``expr`` can match, from its words' rarest terms."""
     if expr is None:
-        return None
+        return total
     if isinstance(expr, Word):
-        return word_query(expr)
+        parts = query_parts(expr.text)
+        return min((df(*p) for p in parts), default=total)
     if expr.op == "not":
-        child = expr.children[0]
-        if not _exact_in_index(child):
-            return None
-        inner = word_query(child, scored=False)  # type: ignore[arg-type]
-        return None if inner is None else Q.Not(inner)
-    parts = [q for q in (compile_query(c) for c in expr.children) if q is not None]
-    if not parts:
-        return None
-    if expr.op == "or":
-        if len(parts) < len(expr.children) or any(isinstance(p, Q.Not) for p in parts):
-            return Q.Every()  # "A OR NOT B": candidates cannot be narrowed in the index
-        return parts[0] if len(parts) == 1 else Q.Or(parts)
-    positive = [p for p in parts if not isinstance(p, Q.Not)]
-    negative = [p.query for p in parts if isinstance(p, Q.Not)]
-    must: Q.Query = (Q.Every() if not positive else
-                     positive[0] if len(positive) == 1 else Q.And(positive))
-    if negative:
-        return Q.AndNot(must, negative[0] if len(negative) == 1 else Q.Or(negative))
-    return must
+        return total
+    counts = [estimate(c, df, total) for c in expr.children]
+    return min(counts) if expr.op == "and" else min(total, sum(counts))
 
 
 @dataclass
 class Search:
-    """What the clerk typed, ready to run: the expression (for ``matches``), the Whoosh query
-    of its candidates, and the words to highlight."""
+    """What the clerk typed, parsed: the expression (for the index and ``matches``) and the
+    words to highlight. ``query`` is the ranked query without term statistics (for a look)."""
 
     expr: Expr | None
-    query: Q.Query | None
     words: list[str]
+
+    @property
+    def query(self) -> Q.Query | None:
+        return compile_query(self.expr) if self.words else None
 
 
 def build(text: str) -> Search:
     expr = parse(text)
-    if expr is not None and not positive_words(expr):
-        # Only negations ("NOT 测评"): not a search, a listing; nothing to rank or show.
-        return Search(expr, None, [])
-    q = compile_query(expr)
-    if isinstance(q, Q.Not):
-        q = Q.AndNot(Q.Every(), q.query)
-    if q is None and expr is not None:
-        q = Q.Every()
-    return Search(expr, q, positive_words(expr))
+    # Only negations ("NOT 测评") is not a search but a listing: nothing to rank or show.
+    return Search(expr, positive_words(expr))

@@ -6,7 +6,16 @@ import pytest
 from whoosh import query as Q
 
 from indexing.analysis import fold
-from indexing.query import Node, Word, build, matches, parse, word_pattern
+from indexing.query import (
+    Node,
+    Word,
+    build,
+    compile_query,
+    estimate,
+    matches,
+    parse,
+    word_pattern,
+)
 
 
 def test_parse_operators_quotes_and_groups() -> None:
@@ -56,16 +65,42 @@ def test_matches_evaluates_the_whole_expression() -> None:
     assert matches(parse("垃圾分类 ，。"), [text, meta])  # punctuation constrains nothing
 
 
-def test_candidates_query_shapes() -> None:
+def test_ranked_query_shape() -> None:
     q = build("垃圾分类").query
-    assert isinstance(q, Q.AndMaybe)  # candidates, lifted when 垃圾分类 is a jieba word
+    # Candidates have the bigrams in content; metadata and the jieba word lift them.
+    assert q == Q.AndMaybe(
+        Q.And([Q.Term("content", "垃圾"), Q.Term("content", "圾分"), Q.Term("content", "分类")]),
+        Q.Or([Q.And([Q.Term("meta", "垃圾"), Q.Term("meta", "圾分"), Q.Term("meta", "分类")]),
+              Q.Term("words", "垃圾分类", boost=1.5)]))
+    assert build("文").query == Q.AndMaybe(Q.Prefix("content", "文"), Q.Prefix("meta", "文"))
+
+
+def test_negation_in_the_index_only_when_one_term_decides() -> None:
     # A negated word of one index term is excluded in the index; a longer one only later,
     # since a document may hold all its bigrams without the string.
     assert isinstance(build("志愿 NOT 测评").query, Q.AndNot)
     assert not isinstance(build("志愿 NOT 测评体系").query, Q.AndNot)
     assert build("NOT 测评").query is None
-    assert build("文").query == Q.Or([Q.Prefix("content", "文"), Q.Prefix("meta", "文")])
     assert build("志愿 OR NOT 测评").query == Q.Every()
+
+
+def test_rarest_terms_only() -> None:
+    df = {"未成": 900, "成年": 800, "年人": 50, "人思": 40, "思想": 990, "想道": 30}.get
+    q = compile_query(parse("未成年人思想道"), "candidates", lambda t, p: df(t, 10**6))
+    assert q == Q.And([Q.Term("content", "想道"), Q.Term("content", "人思"),
+                       Q.Term("content", "年人")])
+
+
+def test_estimate() -> None:
+    df = {"东风": 10, "风社": 12, "社区": 5000, "垃圾": 300, "圾分": 200, "分类": 900}.get
+
+    def freq(term: str, prefix: bool) -> int:
+        return df(term, 0)
+
+    assert estimate(parse("东风社区"), freq, 20000) == 10
+    assert estimate(parse("东风社区 垃圾分类"), freq, 20000) == 10
+    assert estimate(parse("东风社区 OR 垃圾分类"), freq, 20000) == 210
+    assert estimate(parse("NOT 东风"), freq, 20000) == 20000
 
 
 def test_highlight_words_exclude_negations() -> None:

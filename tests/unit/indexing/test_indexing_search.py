@@ -197,3 +197,39 @@ def test_every_chinese_substring_finds_its_document(corpus: Corpus) -> None:
             start = rnd.randrange(len(run) - length + 1)
             sub = run[start : start + length]
             assert corpus.ids[key] in ids(search(corpus.lib, sub, limit=1000)), (key, sub)
+
+
+# -- broad queries -----------------------------------------------------------------------------
+@pytest.fixture
+def broad(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Treat every query as matching too many documents to rank them all."""
+    import indexing.search
+
+    monkeypatch.setattr(indexing.search, "RANKED_LIMIT", 0)
+
+
+QUERIES = ["东风社区", "垃圾分类", "社区服务", "南山社区 NOT 社区服务", "红色物业 OR 门前三包",
+           "(红色物业 OR 厕所革命) 东风社区", "〔2023〕12号", "2023", "锋", '"农贸市场 2023"',
+           "宣传照片", "厕所革命 -道德讲堂"]
+
+
+@pytest.mark.parametrize("text", QUERIES)
+def test_broad_queries_find_the_same_documents(corpus: Corpus, text: str,
+                                               monkeypatch: pytest.MonkeyPatch) -> None:
+    import indexing.search
+
+    ranked = set(ids(search(corpus.lib, text, limit=1000)))
+    monkeypatch.setattr(indexing.search, "RANKED_LIMIT", 0)
+    assert set(ids(search(corpus.lib, text, limit=1000))) == ranked
+
+
+def test_broad_queries_list_title_matches_first(corpus: Corpus, broad: None) -> None:
+    hits = search(corpus.lib, "志愿服务")
+    assert keys(corpus, hits[:2]) == {"summary", "old"}  # both have it in the title
+    rest = ids(hits[2:])
+    assert rest == sorted(rest, reverse=True)  # then the most recently indexed
+
+
+def test_broad_queries_respect_filters(corpus: Corpus, broad: None) -> None:
+    assert keys(corpus, search(corpus.lib, "垃圾分类", period="2022")) == {"old"}
+    assert keys(corpus, search(corpus.lib, "东风社区", file_type="pdf")) == {"pdf"}
