@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from PySide6.QtCore import QDate
+from PySide6.QtCore import QDate, Qt
 from PySide6.QtWidgets import (
     QComboBox,
     QDateEdit,
@@ -95,7 +95,8 @@ class SettingsDialog(QDialog):
         layout = QVBoxLayout(self)
         layout.addLayout(form)
         layout.addWidget(periods)
-        layout.addWidget(add)
+        layout.addWidget(add, alignment=Qt.AlignmentFlag.AlignLeft)
+        layout.addStretch(1)
         layout.addWidget(buttons)
 
     def _stage_box(self, current: str) -> QComboBox:
