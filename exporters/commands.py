@@ -18,7 +18,8 @@ REASONS = {"forbidden_chars": "替换了 Windows 不允许的字符", "reserved"
 def _export_text(report: ExportReport) -> str:
     lines: list[str] = []
     if report.ok:
-        lines.append(f"已导出并逐个读回核对：{report.out_dir}")
+        how = "从U盘重新读出" if report.verified_from == "device" else "逐个读回"
+        lines.append(f"已导出并{how}核对：{report.out_dir}")
     elif report.cancelled:
         lines.append(report.error)
     else:
@@ -45,12 +46,15 @@ def _export_text(report: ExportReport) -> str:
     lines += [f"说明：{n}" for n in report.notes]
     if report.zip_path:
         lines.append(f"压缩包：{report.zip_path}")
+    if report.ok and report.verified_from != "device":
+        lines.append("建议：安全弹出U盘、重新插上后运行 verify-package，从U盘本身再核对一遍。")
     return "\n".join(lines)
 
 
 def cmd_export(args: argparse.Namespace, ctx: CommandContext) -> int:
     report = export_package(ctx.library(), str(args.period), Path(args.out), unit=args.unit,
-                            standard=args.standard, make_zip=args.zip, progress=ctx.progress)
+                            standard=args.standard, make_zip=args.zip, progress=ctx.progress,
+                            verify_device=args.verify_device)
     ctx.emit(report.as_json(), lambda: _export_text(report))
     return 0 if report.ok else 1
 
@@ -76,6 +80,8 @@ def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -
     p.add_argument("--unit", help="只导出此单位的资料")
     p.add_argument("--standard", metavar="CODE", help="只导出此指标（含其下级）的资料")
     p.add_argument("--zip", action="store_true", help="另外生成同名 .zip 压缩包")
+    p.add_argument("--verify-device", action="store_true",
+                   help="绕过系统缓存、从U盘重新读出每个文件核对（约慢一倍，可发现损坏或虚标容量的U盘）")
     p.set_defaults(handler=cmd_export)
 
     p = sub.add_parser("verify-package", parents=[common], help="按清单核对资料包是否完好")

@@ -67,6 +67,14 @@ def is_package(root: Path) -> bool:
     return False
 
 
+def _earlier_period(out_dir: Path) -> str:
+    """The period of the package an earlier export left in ``out_dir`` ("" if none)."""
+    try:
+        return parse_bag_info((out_dir / BAG_INFO_TXT).read_text("utf-8")).get("Period", "")
+    except (OSError, UnicodeDecodeError):
+        return ""
+
+
 def check_target(lib: Library, out_dir: Path) -> None:
     """Refuse targets where removing "what is gone" could delete someone else's files."""
     if out_dir.exists() and not out_dir.is_dir():
@@ -130,6 +138,11 @@ class _Background:
             self.value = fn()
         except BaseException as exc:  # noqa: BLE001 - handed to the thread that waits
             self.error = exc
+
+    def wait(self, timeout: float) -> bool:
+        """True once the work has finished (or failed)."""
+        self.thread.join(timeout)
+        return not self.thread.is_alive()
 
     def result(self) -> Any:
         while self.thread.is_alive():
@@ -265,12 +278,16 @@ def export_package(
     progress: ProgressCallback = no_progress,
     cancel: CancelToken | None = None,
     *,
+    verify_device: bool = False,
     filesystem: str | None = None,
     today: dt.date | None = None,
 ) -> ExportReport:
     """Export ``period`` (optionally one unit's documents, or one indicator's subtree) to
     ``out_dir`` as an assessment package; see the package docstring for the layout.
 
+    Every file is read back and compared with the library's SHA-256 before the manifest is
+    written; ``verify_device`` makes that read-back come from the stick itself rather than the
+    system cache (about twice the time; it finds failing and fake-capacity sticks).
     ``filesystem`` overrides the detected file system of the target ("vfat" = FAT32), ``today``
     the export date (both for tests).
     """
@@ -291,7 +308,8 @@ def export_package(
             raise CivLedgerError(f"年度 {sel.period} 没有可导出的测评标准：请先导入测评体系。")
         fs = filesystem if filesystem is not None else filesystem_type(out_dir)
         report = ExportReport(out_dir, sel.period, held_back=list(sel.held_back),
-                              released=list(sel.released), filesystem=fs, notes=notes)
+                              released=list(sel.released), filesystem=fs, notes=notes,
+                              verified_from="device" if verify_device else "cache")
         report.held_back += _hold_back_too_large(sel, fs)
         layout = plan_layout(sel, fonds=str(lib.get_setting("fonds_code", "") or ""))
         report.renamed = [{"document_id": p.doc.id, "title": p.doc.title, "path": p.path,
@@ -300,6 +318,9 @@ def export_package(
         report.placements = len(layout.placements)
         report.documents = len({p.doc.id for p in layout.placements})
         day = today or dt.date.today()
+        earlier = _earlier_period(out_dir)
+        if earlier and earlier != sel.period:
+            notes.append(f"{out_dir} 原来是 {earlier} 年度的资料包，已替换为 {sel.period} 年度。")
         entries = _source_entries(lib, layout, report)
         _check_space(out_dir, entries, _generated_estimate(layout))
         # Forms, photo sheets, catalogue and index are generated on a second thread while the
@@ -308,7 +329,10 @@ def export_package(
         generation = _Background(
             lambda: _generated_entries(lib, sel, layout, day, stop, check),
             "package-generate", stop)
-        writer = PackageWriter(out_dir, entries, progress, cancel, late=generation.result)
+        work = generation
+        writer = PackageWriter(out_dir, entries, progress, cancel,
+                               late=lambda timeout: work.result() if work.wait(timeout) else None,
+                               verify_device=verify_device)
         _write_package(writer, sel, report)
     finally:
         stop.cancel()

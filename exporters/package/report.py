@@ -26,6 +26,7 @@ class ExportReport:
     released: list[int] = field(default_factory=list)
     renamed: list[dict[str, Any]] = field(default_factory=list)
     verified: bool = False
+    verified_from: str = "cache"  # "device" when the read-back bypassed the system cache
     problems: list[dict[str, Any]] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
     cancelled: bool = False
@@ -57,6 +58,7 @@ class ExportReport:
             "released": self.released,
             "renamed": self.renamed,
             "verified": self.verified,
+            "verified_from": self.verified_from,
             "problems": self.problems,
             "notes": self.notes,
             "cancelled": self.cancelled,

@@ -217,3 +217,24 @@ def test_estimate_matches_the_export(ledger: tuple[Library, dict[str, int]],
     assert files >= report.placements + report.standards
     payload_bytes = sum((tmp_path / "pkg" / p).stat().st_size for p in payload(report.written))
     assert size >= payload_bytes
+
+
+def test_exporting_another_period_into_a_package_replaces_it(
+        ledger: tuple[Library, dict[str, int]], tmp_path: Path) -> None:
+    lib, _ids = ledger
+    out = tmp_path / "pkg"
+    assert export_package(lib, "2023", out, today=DAY).ok
+    import_paths(lib, [make_pdf(tmp_path / "n" / "2024年工作方案.pdf")], "2024",
+                 standard="1.1.1.1")
+    report = export_package(lib, "2024", out, today=DAY)
+    assert report.ok and any("2023" in n and "2024" in n for n in report.notes)
+    assert not (out / "2023").exists()
+    assert [p.rsplit("/", 1)[1] for p in payload(read_manifest(out) or {})] == []
+    assert any(p.endswith("-2024年工作方案.pdf") for p in read_manifest(out) or {})
+
+
+def test_device_read_back(ledger: tuple[Library, dict[str, int]], tmp_path: Path) -> None:
+    lib, _ids = ledger
+    report = export_package(lib, "2023", tmp_path / "pkg", verify_device=True, today=DAY)
+    assert report.ok and report.verified and report.as_json()["verified_from"] == "device"
+    assert verify_package(tmp_path / "pkg")["ok"]
