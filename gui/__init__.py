@@ -1,5 +1,4 @@
-"""The PySide6 desktop application: a thin layer over archive, indexing and exporters."""
+"""The PySide6 desktop application: a thin layer over archive, indexing and exporters.
 
-from gui import pyside_fix
-
-pyside_fix.apply()
+Importing the package loads no Qt, so the command line (``gui.commands``) stays light.
+"""
