@@ -13,9 +13,10 @@ faster); it only lifts documents in which the query is a word of its own, so tha
 
 Terms. A run of CJK characters c0…c(n-1) yields the bigrams c(i)c(i+1), plus its first and its
 last character alone (once when n == 1). Latin letters and digits form one token each (lower
-case). The edge characters let a query that crosses from digits into Chinese, such as
-〔2023〕12号, find its terms: a single character next to a digit is always at the edge of its run.
-(``index_terms`` still numbers the terms' positions; only their counts are stored.)
+case), and a token touching a Chinese character gives a joined term too (12号, 2023年, 第3).
+The edge characters and joined terms let a query that crosses from digits into Chinese, such
+as 〔2023〕12号, find its terms, and find them selectively: 2023, 12 and 号 are everywhere, 12号
+is not. (``index_terms`` still numbers the terms; only their counts are stored.)
 
 A query needs the bigrams of its runs of two or more characters, its letter and digit tokens,
 and for a single character either its unigram (next to a digit or letter, hence at a run's
@@ -62,40 +63,61 @@ def is_cjk(text: str) -> bool:
     return bool(text) and CJK_RUN_RE.fullmatch(text) is not None
 
 
+def _tokens(text: str) -> list[tuple[str, bool, int, int]]:
+    """(token, is Chinese, start, end) of the folded text; letters lower case."""
+    return [
+        (m.group(1), True, m.start(), m.end()) if m.group(1) is not None
+        else (m.group(2).lower(), False, m.start(), m.end())
+        for m in TOKEN_RE.finditer(fold(text))
+    ]
+
+
+def _joins(tokens: list[tuple[str, bool, int, int]]) -> list[str]:
+    """Terms where digits or letters touch Chinese (13号, 2023年, 第12): what makes a 文号 or a
+    date findable among thousands of documents that all have 2023, 13 and 号 somewhere."""
+    out = []
+    for (a, a_cjk, _s, a_end), (b, b_cjk, b_start, _e) in zip(tokens, tokens[1:], strict=False):
+        if a_end == b_start and a_cjk != b_cjk:
+            out.append(a + b[0] if b_cjk else a[-1] + b)
+    return out
+
+
 def index_terms(text: str) -> dict[str, list[int]]:
-    """Every ``content`` term of ``text`` with its positions (the ``index`` mode rule above)."""
+    """Every ``content`` term of ``text`` with its positions (only their counts are stored)."""
     poses: dict[str, list[int]] = {}
     pos = 0
-    for m in TOKEN_RE.finditer(fold(text)):
-        run = m.group(1)
-        if run is None:
-            poses.setdefault(m.group(2).lower(), []).append(pos)
+    tokens = _tokens(text)
+    for token, cjk, _start, _end in tokens:
+        if not cjk:
+            poses.setdefault(token, []).append(pos)
             pos += 1
             continue
-        n = len(run)
-        poses.setdefault(run[0], []).append(pos)
+        n = len(token)
+        poses.setdefault(token[0], []).append(pos)
         for i in range(n - 1):
-            poses.setdefault(run[i : i + 2], []).append(pos + i)
+            poses.setdefault(token[i : i + 2], []).append(pos + i)
         if n > 1:
-            poses.setdefault(run[-1], []).append(pos + n - 1)
+            poses.setdefault(token[-1], []).append(pos + n - 1)
         pos += n
+    for term in _joins(tokens):
+        poses.setdefault(term, []).append(pos)
+        pos += 1
     return poses
 
 
 def query_parts(text: str) -> list[tuple[str, bool]]:
     """The terms a document must have to contain ``text``, as (term, match as a prefix).
 
-    A run of two or more Chinese characters needs its bigrams. A single character next to a
-    letter or digit in the query is at the edge of its run in the document too, so its unigram
-    is there; any other single character is looked for as the start of a term (a bigram it
-    begins, or the unigram at a run's end), which finds it wherever it is.
+    A run of two or more Chinese characters needs its bigrams; letters and digits their token;
+    where the query has a token touch a Chinese character, the document has the joined term.
+    A single character next to a letter or digit in the query is at the edge of its run in the
+    document too, so its unigram is there; any other single character is looked for as the
+    start of a term (a bigram it begins, or the unigram at a run's end), which finds it
+    wherever it is.
     """
-    tokens: list[tuple[str, bool]] = [
-        (m.group(1), True) if m.group(1) is not None else (m.group(2).lower(), False)
-        for m in TOKEN_RE.finditer(fold(text))
-    ]
+    tokens = _tokens(text)
     out: list[tuple[str, bool]] = []
-    for k, (part, cjk) in enumerate(tokens):
+    for k, (part, cjk, _start, _end) in enumerate(tokens):
         if not cjk:
             out.append((part, False))
         elif len(part) > 1:
@@ -104,6 +126,7 @@ def query_parts(text: str) -> list[tuple[str, bool]]:
             near_alnum = (k > 0 and not tokens[k - 1][1]) or (
                 k + 1 < len(tokens) and not tokens[k + 1][1])
             out.append((part, not near_alnum))
+    out.extend((term, False) for term in _joins(tokens))
     return out
 
 

@@ -47,7 +47,7 @@ from archive.models import Document, DocumentStandard, File
 from archive.progress import CancelToken, ProgressCallback, ProgressEvent, no_progress
 from indexing.analysis import BigramField, WordField
 
-INDEX_FORMAT = 3
+INDEX_FORMAT = 4
 POINTER = "current.json"
 CHUNK = 500
 WRITER_MB = 128

@@ -10,8 +10,9 @@
 
 A word matches where it occurs as a string, in the document's text or in its metadata (题名,
 文号, caption, …; these weigh more): Chinese characters contiguous, and between tokens of
-different kinds (Chinese, digits, letters) only spaces or punctuation, so 〔2023〕12号 finds
-区文明办〔2023〕12号 and 2023 does not find 12023. A word of Chinese characters also counts as a
+different kinds (Chinese, digits, letters) what the query has: touching tokens touch, and
+where the query has spaces or punctuation any (or none) may be, so 〔2023〕12号 finds
+区文明办[2023]12号 and 2023 does not find 12023. A word of Chinese characters also counts as a
 jieba word when the document has it as one, which ranks 分类 in 垃圾分类 above 分类 inside
 部分类别. A single Chinese character matches wherever it occurs.
 
@@ -172,16 +173,22 @@ def positive_words(expr: Expr | None) -> list[str]:
 @lru_cache(maxsize=1024)
 def word_pattern(word: str) -> re.Pattern[str] | None:
     """The pattern of a word in (folded) text: Chinese runs contiguous, letters and digits as
-    whole tokens, only non-word characters between tokens. None for a word with no tokens."""
-    parts = []
+    whole tokens; tokens that touch in the query touch in the text, tokens the query separates
+    by spaces or punctuation may have any (or no) spaces and punctuation between them. None
+    for a word with no tokens."""
+    pattern = []
+    last_end = -1
     for m in TOKEN_RE.finditer(fold(word)):
+        if last_end >= 0 and m.start() > last_end:
+            pattern.append(r"[\W_]*")  # spaces or punctuation in the query: any, or none
         if m.group(1) is not None:
-            parts.append(re.escape(m.group(1)))
+            pattern.append(re.escape(m.group(1)))
         else:
-            parts.append(r"(?<![0-9A-Za-z])" + re.escape(m.group(2)) + r"(?![0-9A-Za-z])")
-    if not parts:
+            pattern.append(r"(?<![0-9A-Za-z])" + re.escape(m.group(2)) + r"(?![0-9A-Za-z])")
+        last_end = m.end()
+    if not pattern:
         return None
-    return re.compile(r"[\W_]*".join(parts), re.IGNORECASE)
+    return re.compile("".join(pattern), re.IGNORECASE)
 
 
 def matches(expr: Expr | None, texts: list[str]) -> bool:
@@ -224,7 +231,8 @@ class _Compiler:
       metadata too), lifted by the same terms in ``meta`` and by the jieba word in ``words``;
       NOT applied where one index term decides it;
     - ``meta``: the words' terms in ``meta`` only (titles first, for very broad queries);
-    - ``candidates``: unscored, the rarest terms in ``content``; NOT left to ``matches``.
+    - ``candidates``: unscored, each word's rarest term in ``content``; NOT left to
+      ``matches``.
     """
 
     def __init__(self, mode: str, df: DocFreq | None = None) -> None:
@@ -237,9 +245,11 @@ class _Compiler:
             return None
         if self.mode == "meta":
             return _match("meta", list(dict.fromkeys(parts)))
+        if self.mode == "candidates":  # one posting list read, no intersection to walk
+            return _match("content", _rarest(parts, self.df, 1))
         picked = _rarest(parts, self.df, RAREST_TERMS)
         base = _match("content", picked)
-        if self.mode == "candidates" or negated:
+        if negated:
             return base
         lifts = [_match("meta", picked)]
         text = word.text.strip()

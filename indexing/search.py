@@ -81,12 +81,13 @@ def _filter(lib: Library, period: str | None, standard: str | None, unit: str | 
 
 
 # Above this many possible matches Whoosh does not rank them all (BM25 in Python costs about
-# 4–20 µs per candidate): titles that match come first, then the newest documents.
-RANKED_LIMIT = 1500
+# 10–30 µs per candidate on this kind of query): titles that match come first, then the
+# newest documents.
+RANKED_LIMIT = 1000
 # Candidates checked per search at most: a query whose candidates are mostly false (bigrams
 # everywhere, the string nowhere) stops there instead of reading the whole library.
 MAX_CANDIDATES = 5000
-BATCH = 100
+BATCH = 200
 
 
 def search(
@@ -153,8 +154,10 @@ def candidates(s: Searcher, plan: Search, flt: Q.Query | None, limit: int
     if flt is not None:
         q = Q.And([q, flt])
     newest = sorted(s.docs_for_query(q), reverse=True)[:MAX_CANDIDATES]
-    for start in range(0, len(newest), BATCH):
-        yield [(int(doc_ids[n]), 0.0) for n in newest[start : start + BATCH]]
+    start, size = 0, limit + 10
+    while start < len(newest):
+        yield [(int(doc_ids[n]), 0.0) for n in newest[start : start + size]]
+        start, size = start + size, BATCH
 
 
 def _hits(lib: Library, ranked: list[tuple[int, float]], plan: Search) -> list[Hit]:

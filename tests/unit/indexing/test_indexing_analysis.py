@@ -27,18 +27,21 @@ def _found(text: str, query: str) -> bool:
 
 def test_bigrams_and_run_edges() -> None:
     assert index_terms("垃圾分类") == {"垃": [0], "垃圾": [0], "圾分": [1], "分类": [2], "类": [3]}
-    assert index_terms("东风 2023年") == {"东": [0], "东风": [0], "风": [1], "2023": [2],
-                                          "年": [3]}
+    assert set(index_terms("东风 2023年")) == {"东", "东风", "风", "2023", "年", "2023年"}
+    # Joined terms only where a token touches Chinese: not across the space.
+    assert set(index_terms("第12号 文件")) == {"第", "12", "号", "第12", "12号", "文", "文件",
+                                                "件"}
 
 
 def test_query_parts() -> None:
     assert query_parts("垃圾分类") == [("垃圾", False), ("圾分", False), ("分类", False)]
     # A single character next to digits is at its run's edge: its unigram is indexed.
-    assert query_parts("〔2023〕12号") == [("2023", False), ("12", False), ("号", False)]
+    assert query_parts("〔2023〕12号") == [("2023", False), ("12", False), ("号", False),
+                                          ("12号", False)]
     # Elsewhere it may be inside a run: any term starting with it.
     assert query_parts("春 联") == [("春", True), ("联", True)]
-    assert query_parts("关于2023") == [("关于", False), ("2023", False)]
-    assert query_terms("Ｗｏｒｄ文档") == ["word", "文档"]  # full width folded, lower case
+    assert query_parts("关于2023") == [("关于", False), ("2023", False), ("于2023", False)]
+    assert query_terms("Ｗｏｒｄ文档") == ["word", "文档", "word文"]  # full width folded, lower
     assert query_parts("，。") == []
 
 
