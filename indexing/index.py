@@ -286,7 +286,7 @@ def update(lib: Library, document_ids: Iterable[int],
             for chunk in _chunks(ids):
                 if cancel is not None:
                     cancel.raise_if_cancelled()
-                with lib.session() as s:
+                with lib.read_session() as s:
                     docs, gone = _fields(s, chunk)
                 _replace(writer, chunk, docs)
                 indexed += len(docs)
@@ -334,7 +334,7 @@ class BulkUpdater:
             self.update(ids)
             return
         for chunk in _chunks(ids):
-            with self.lib.session() as s:
+            with self.lib.read_session() as s:
                 docs, _gone = _fields(s, chunk)
             _replace(self.writer, chunk, docs)
             self.indexed += len(docs)
@@ -372,7 +372,7 @@ class BulkUpdater:
 
 
 def _live_ids(lib: Library) -> list[int]:
-    with lib.session() as s:
+    with lib.read_session() as s:
         return list(s.scalars(
             select(Document.id).where(Document.deleted_at.is_(None)).order_by(Document.id)))
 
@@ -401,7 +401,7 @@ def rebuild(lib: Library, progress: ProgressCallback = no_progress,
                 for chunk in _chunks(ids):
                     if cancel is not None and cancel.cancelled:
                         raise Cancelled("重建索引已取消，原索引保持不变")
-                    with lib.session() as s:
+                    with lib.read_session() as s:
                         docs, _gone = _fields(s, chunk)
                     for fields in docs.values():
                         writer.add_document(**fields)
@@ -443,7 +443,7 @@ def indexed_stamps(lib: Library) -> dict[int, str]:
 def reconcile(lib: Library, cancel: CancelToken | None = None) -> dict[str, int]:
     """Update entries that are missing, stale or left over (after a crash between a database
     commit and the index commit, or a change made while the index was not listening)."""
-    with lib.session() as s:
+    with lib.read_session() as s:
         rows = s.execute(
             select(Document.id, File.status, File.extracted_at, Document.updated_at)
             .join(File, File.id == Document.file_id)

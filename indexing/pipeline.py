@@ -140,7 +140,7 @@ def extract_pending(
     if index:
         search_index.open_index(lib, progress, cancel)
         reconciled = search_index.reconcile(lib, cancel)
-    with lib.session() as s:
+    with lib.read_session() as s:
         files = _pending(s)
     out = _extract(lib, files, progress, cancel, workers, time_limit, target, index)
     out["reconciled"] = reconciled
@@ -164,7 +164,7 @@ def process_documents(
     if not ids:
         return {"extracted": 0, "remaining": 0, "statuses": {}, "indexed": 0, "removed": 0,
                 "cancelled": False}
-    with lib.session() as s:
+    with lib.read_session() as s:
         file_ids = set(s.scalars(select(Document.file_id).where(Document.id.in_(ids))))
         files = _pending(s, file_ids)
     out = _extract(lib, files, progress, cancel, workers, time_limit, target, index=False)

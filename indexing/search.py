@@ -65,7 +65,7 @@ def _file_types(file_type: str) -> list[str]:
 def _filter(lib: Library, period: str | None, standard: str | None, unit: str | None,
             file_type: str | None) -> Q.Query | None:
     parts: list[Q.Query] = []
-    with lib.session() as s:
+    with lib.read_session() as s:
         if period:
             parts.append(Q.Term("period", str(get_period(s, period).id)))
         if unit:
@@ -163,7 +163,7 @@ def candidates(s: Searcher, plan: Search, flt: Q.Query | None, limit: int
 def _hits(lib: Library, ranked: list[tuple[int, float]], plan: Search) -> list[Hit]:
     """Hits for the candidates that really match, in their rank order."""
     ids = [doc_id for doc_id, _ in ranked]
-    with lib.session() as s:
+    with lib.read_session() as s:
         rows = {
             r.id: r
             for r in s.execute(
