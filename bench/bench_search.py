@@ -80,10 +80,12 @@ def phase_rebuild(lib_dir: str) -> dict[str, Any]:
 
 
 def phase_search(lib_dir: str, queries: list[dict[str, Any]]) -> dict[str, Any]:
+    from whoosh import query as Q
+
     from archive.library import Library
     from indexing import index as search_index
     from indexing.query import build
-    from indexing.search import search
+    from indexing.search import candidates, search
 
     with Library.open(Path(lib_dir)) as lib:
         for q in queries[:10]:  # warm up: open the searcher, load the dictionaries
@@ -96,9 +98,9 @@ def phase_search(lib_dir: str, queries: list[dict[str, Any]]) -> dict[str, Any]:
             counts.append(len(hits))
             plan = build(q["text"])
             s = search_index.searcher(lib)
+            flt = Q.Term("ext", "pdf") if q.get("type") else None
             started = time.perf_counter()
-            if plan.query is not None:
-                s.search(plan.query, limit=50)
+            next(iter(candidates(s, plan, flt, 50)), None)  # the index's part: first batch
             engine.append((time.perf_counter() - started) * 1000)
         search_index.close(lib)
     return {"full_ms": full, "engine_ms": engine, "hits": counts, "rss_mb": _rss_mb()}
@@ -157,7 +159,9 @@ def phase_tantivy(lib_dir: str, index_dir: str, queries: list[dict[str, Any]]) -
         hits = searcher.search(query, 50).hits
         [searcher.doc(address)["doc_id"] for _score, address in hits]
         latencies.append((time.perf_counter() - started) * 1000)
-    return {"seconds": seconds, "docs": len(rows), "latency_ms": latencies, "rss_mb": _rss_mb()}
+    text_mb = sum(len((r[2] or "").encode("utf-8")) for r in rows) / 1024 / 1024
+    return {"seconds": seconds, "docs": len(rows), "latency_ms": latencies, "rss_mb": _rss_mb(),
+            "text_mb": text_mb}
 
 
 def _child(phase: str, *args: Any) -> dict[str, Any]:
@@ -309,11 +313,13 @@ def run(quick: bool, workdir: Path, n: int | None = None) -> list[dict[str, Any]
             "names, topics, 文号, random 2–4 character substrings, AND/OR/NOT, a type filter; "
             f"median {statistics.median(searched['hits']):.0f} hits")),
         row("Search latency, p95", p95, "ms", "≤ 50 ms", p95 <= 50,
-            f"Whoosh query alone: median {statistics.median(searched['engine_ms']):.1f} ms, "
+            "the index's part (first batch of candidates): median "
+            f"{statistics.median(searched['engine_ms']):.1f} ms, "
             f"p95 {engine_p95:.1f} ms"),
         row("Index size", index_mb, "MB", notes=(
             f"{index_mb / max(docs, 1) * 1000:.1f} MB per 1,000 documents; "
-            f"{index_mb / text_mb:.2f}× the size of the docx/pdf files")),
+            f"{index_mb / tan['text_mb']:.2f}× the extracted text ({tan['text_mb']:.0f} MB "
+            f"UTF-8), {index_mb / text_mb:.2f}× the docx/pdf files")),
         row("Peak memory (extraction + indexing)", full["rss_mb"], "MB", notes=(
             f"peak RSS of the indexing process; rebuild {rebuild['rss_mb']:.0f} MB, search "
             f"{searched['rss_mb']:.0f} MB, largest worker or other child {workers_mb:.0f} MB")),
