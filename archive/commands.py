@@ -125,7 +125,7 @@ def _after_import(ctx: CommandContext, document_ids: list[int]) -> None:
 
 
 def cmd_documents_list(args: argparse.Namespace, ctx: CommandContext) -> int:
-    with ctx.library().session() as s:
+    with ctx.library().read_session() as s:
         rows = list_documents(s, period=args.period, standard=args.standard, unit=args.unit,
                               deleted=args.trash)
     ctx.emit({"documents": rows}, lambda: table(

@@ -19,7 +19,7 @@ def verify_library(
 
     Content of documents in the trash lives in ``trash/`` and is not expected in the store.
     """
-    with lib.session() as s:
+    with lib.read_session() as s:
         files = s.execute(select(File.id, File.sha256, File.ext, File.size, File.original_name)
                           ).all()
         live = set(s.scalars(select(Document.file_id).where(Document.deleted_at.is_(None))))

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import json
 import os
+import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -24,7 +25,7 @@ from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session, sessionmaker
 
 from archive import schema
-from archive.db import is_sqlite, make_engine, make_sessionmaker, sqlite_url
+from archive.db import READ_ONLY, is_sqlite, make_engine, make_sessionmaker, sqlite_url
 from archive.errors import LibraryError
 from archive.filestore import FileStore
 from archive.models import Setting
@@ -52,7 +53,10 @@ class Library:
         self.url = url
         self.engine = engine
         self._sessions: sessionmaker[Session] = make_sessionmaker(engine)
+        self._read_sessions: sessionmaker[Session] = make_sessionmaker(
+            engine.execution_options(**{READ_ONLY: True}))
         self.store = FileStore(root / "files")
+        self._writing = threading.local()
 
     # -- locations -------------------------------------------------------------------------
     @property
@@ -143,14 +147,33 @@ class Library:
     # -- units of work ---------------------------------------------------------------------
     @contextmanager
     def session(self) -> Iterator[Session]:
-        """A session for one unit of work: committed on success, rolled back on error."""
-        with self._sessions() as session:
+        """A session for one unit of work that may write: committed on success, rolled back
+        on error. On SQLite it holds the write lock from its start (see ``archive.db``)."""
+        if self.is_sqlite and getattr(self._writing, "active", False):
+            # It would wait for the lock its own thread holds, then fail after busy_timeout.
+            raise RuntimeError("a write session is already open in this thread; "
+                               "pass the session down or use read_session() for the inner one")
+        self._writing.active = True
+        try:
+            with self._sessions() as session:
+                try:
+                    yield session
+                    session.commit()
+                except BaseException:
+                    session.rollback()
+                    raise
+        finally:
+            self._writing.active = False
+
+    @contextmanager
+    def read_session(self) -> Iterator[Session]:
+        """A session that only reads: it never waits for a writer (SQLite WAL), so the UI
+        thread and reports use it while imports and indexing write."""
+        with self._read_sessions() as session:
             try:
                 yield session
-                session.commit()
-            except BaseException:
+            finally:
                 session.rollback()
-                raise
 
     # -- settings that travel with the library --------------------------------------------
     def get_setting(self, key: str, default: Any = None) -> Any:

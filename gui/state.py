@@ -76,7 +76,8 @@ class AppState(QObject):
 
     @contextmanager
     def session(self) -> Iterator[Session]:
-        with self.library().session() as s:
+        """A read-only session for the UI thread: it never waits for a background writer."""
+        with self.library().read_session() as s:
             yield s
 
     def set_library(self, lib: Library | None) -> None:
@@ -106,7 +107,7 @@ class AppState(QObject):
             self.periods, self.units = [], []
             self.period_id = self.period_label = None
             return
-        with self.lib.session() as s:
+        with self.lib.read_session() as s:
             self.periods = [(pid, label) for pid, label, _s, _e in period_choices(s)]
             self.units = unit_choices(s)
         ids = {pid for pid, _ in self.periods}

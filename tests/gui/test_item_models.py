@@ -40,13 +40,13 @@ from gui.queries.tree import document_counts, indicator_nodes
 
 
 def _period_id(lib: Library, label: str = "2023") -> int:
-    with lib.session() as s:
+    with lib.read_session() as s:
         return next(pid for pid, lb, _s, _e in period_choices(s) if lb == label)
 
 
 def _tree(lib: Library) -> IndicatorTreeModel:
     model = IndicatorTreeModel()
-    with lib.session() as s:
+    with lib.read_session() as s:
         nodes = indicator_nodes(s)
         model.load(nodes, document_counts(s, nodes, _period_id(lib)), node_statuses(s, "2023"))
     return model

@@ -224,7 +224,7 @@ def test_the_preview_renders_pdf_pages_images_and_text(window) -> None:  # noqa:
     assert preview.stack.currentWidget() is preview.scroll and not preview.nav.isVisible()
     # A Word file shows its extracted text once extraction has filled it in.
     doc_id = docs.model.index(titles.index("2023年理论学习计划"), 0).data(DocumentIdRole)
-    with window.state.session() as s:
+    with window.state.library().session() as s:  # state.session() only reads
         s.get(Document, doc_id).file.text = "2023年理论学习计划\n垃圾分类专题学习"
     window.ledger.detail.show_document(doc_id, highlight=["垃圾分类"])
     assert preview.stack.currentWidget() is preview.text
