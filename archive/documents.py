@@ -272,3 +272,21 @@ def link_requirement(session: Session, doc_id: int, requirement_id: int) -> bool
     audit.record(session, "link", "document", doc_id, None, {"requirement": req.label})
     session.flush()
     return True
+
+
+def unlink_requirement(session: Session, doc_id: int, requirement_id: int) -> bool:
+    """Take back an explicit "satisfies" link; False when there was none."""
+    link = session.scalar(
+        select(DocumentRequirement).where(
+            DocumentRequirement.document_id == doc_id,
+            DocumentRequirement.requirement_id == requirement_id,
+        )
+    )
+    if link is None:
+        return False
+    req = session.get(Requirement, requirement_id)
+    session.delete(link)
+    audit.record(session, "unlink", "document", doc_id,
+                 {"requirement": req.label if req else requirement_id}, None)
+    session.flush()
+    return True

@@ -39,6 +39,22 @@ def add_period(
     return period
 
 
+def update_period(session: Session, period_id: int, start: dt.date, end: dt.date) -> Period:
+    """Change a period's dates (a campaign year need not be a calendar year); audited."""
+    from archive import audit
+
+    period = session.get(Period, period_id)
+    if period is None:
+        raise NotFoundError(f"没有编号为 {period_id} 的年度。")
+    if end < start:
+        raise CivLedgerError(f"年度“{period.label}”的结束日期 {end} 早于开始日期 {start}，请更正。")
+    if (period.start, period.end) != (start, end):
+        audit.record(session, "update", "period", period.id,
+                     {"start": period.start, "end": period.end}, {"start": start, "end": end})
+        period.start, period.end = start, end
+    return period
+
+
 def get_period(session: Session, label: str, create_year: bool = False) -> Period:
     """The period called ``label``; a plain year is created on first use when asked to."""
     period = session.scalar(select(Period).where(Period.label == str(label)))

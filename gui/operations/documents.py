@@ -26,11 +26,12 @@ class MetadataEdit:
     link_standards: list[int] = field(default_factory=list)
     unlink_standards: list[int] = field(default_factory=list)
     link_requirements: list[int] = field(default_factory=list)
+    unlink_requirements: list[int] = field(default_factory=list)
 
     @property
     def empty(self) -> bool:
         return not (self.fields or self.link_standards or self.unlink_standards
-                    or self.link_requirements)
+                    or self.link_requirements or self.unlink_requirements)
 
 
 def apply_edit(lib: Library, doc_id: int, edit: MetadataEdit) -> None:
@@ -48,6 +49,8 @@ def _apply_edit(lib: Library, doc_id: int, edit: MetadataEdit) -> None:
             docs.unlink_standard(s, doc_id, ind_id)
         for req_id in edit.link_requirements:
             docs.link_requirement(s, doc_id, req_id)
+        for req_id in edit.unlink_requirements:
+            docs.unlink_requirement(s, doc_id, req_id)
 
 
 def delete_documents(lib: Library, ids: list[int]) -> list[int]:

@@ -18,7 +18,7 @@ from archive.errors import CivLedgerError
 from archive.frameworks import create_sample_framework
 from archive.library import Library
 from archive.models import Period
-from archive.periods import add_period
+from archive.periods import add_period, update_period
 from gui.operations.busy import retry_when_busy
 
 # The organisation printed on exports and notices (exporters read the same key).
@@ -80,13 +80,8 @@ def _save_periods(lib: Library, period_dates: dict[int, tuple[dt.date, dt.date]]
                   new_periods: list[tuple[str, dt.date, dt.date]]) -> None:
     with lib.session() as s:
         for pid, (start, end) in period_dates.items():
-            period = s.get(Period, pid)
-            if period is None:
-                continue
-            if end < start:
-                raise CivLedgerError(
-                    f"年度“{period.label}”的结束日期 {end} 早于开始日期 {start}，请更正。")
-            period.start, period.end = start, end
+            if s.get(Period, pid) is not None:
+                update_period(s, pid, start, end)
         for label, start, end in new_periods:
             if s.scalar(select(Period.id).where(Period.label == label.strip())) is None:
                 add_period(s, label, start, end)

@@ -222,9 +222,7 @@ class MetadataEditor(QWidget):
             item.setData(IdRole, req.id)
             item.setCheckState(Qt.CheckState.Checked if req.linked else Qt.CheckState.Unchecked)
             if req.linked:
-                # The archive has no "unlink requirement" yet: a confirmed link stays.
-                item.setFlags(item.flags() & ~Qt.ItemFlag.ItemIsUserCheckable)
-                item.setToolTip("已确认满足此项要求")
+                item.setToolTip("已确认满足此项要求；取消勾选即撤销确认")
             self.requirements.addItem(item)
 
     # -- editing --------------------------------------------------------------------------------
@@ -304,6 +302,8 @@ class MetadataEditor(QWidget):
             req = d.requirements[i]
             if item.checkState() == Qt.CheckState.Checked and not req.linked:
                 edit.link_requirements.append(req.id)
+            elif item.checkState() == Qt.CheckState.Unchecked and req.linked:
+                edit.unlink_requirements.append(req.id)
         return edit
 
     def save(self) -> None:

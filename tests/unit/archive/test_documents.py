@@ -149,3 +149,35 @@ def test_fixity_finds_altered_missing_and_orphan_files(lib: Library) -> None:
     kinds = sorted((p["kind"], p["sha256"]) for p in report["problems"])
     assert kinds == sorted([("altered", files[0][0]), ("missing", files[1][0]),
                             ("orphan", "ab" * 32)])
+
+
+def test_requirement_link_can_be_taken_back(lib: Library) -> None:
+    doc_id = _doc_id(lib, "总结")
+    with lib.session() as s:
+        target = docs.standard_by_code(s, "1.1.3.2")
+        req = s.scalars(select(Requirement).where(Requirement.indicator_id == target.id)).first()
+        assert req is not None
+        req_id = req.id
+        assert docs.link_requirement(s, doc_id, req_id) is True
+    with lib.session() as s:
+        assert docs.unlink_requirement(s, doc_id, req_id) is True
+        assert docs.unlink_requirement(s, doc_id, req_id) is False
+    with lib.session() as s:
+        last = s.scalars(select(AuditEntry).order_by(AuditEntry.id.desc())).first()
+        assert last is not None and last.action == "unlink"
+        assert last.before == {"requirement": req.label}
+
+
+def test_period_dates_change_with_an_audit_entry(lib: Library) -> None:
+    from archive.periods import get_period, update_period
+
+    with lib.session() as s:
+        pid = get_period(s, "2023").id
+        update_period(s, pid, dt.date(2022, 8, 1), dt.date(2023, 7, 31))
+        with pytest.raises(CivLedgerError, match="早于开始日期"):
+            update_period(s, pid, dt.date(2023, 8, 1), dt.date(2023, 7, 31))
+    with lib.session() as s:
+        p = get_period(s, "2023")
+        assert (p.start, p.end) == (dt.date(2022, 8, 1), dt.date(2023, 7, 31))
+        entry = s.scalars(select(AuditEntry).where(AuditEntry.entity == "period")).one()
+        assert entry.before == {"start": "2023-01-01", "end": "2023-12-31"}

@@ -91,3 +91,44 @@ def test_interrupted_import_leftovers_are_cleaned_on_open(library: Library) -> N
     library.close()
     with Library.open(root):
         assert not leftover.exists()
+
+
+def test_a_writer_waits_for_another_instead_of_failing(library: Library) -> None:
+    """Read, let another connection commit, then write: both writes land, one after the other
+    (a deferred SQLite transaction would fail with "database is locked")."""
+    import threading
+    import time
+
+    from archive.models import Setting
+
+    library.set_setting("n", 0)
+
+    def bump() -> None:
+        with library.session() as other:
+            row = other.get(Setting, "n")
+            assert row is not None
+            row.value = row.value + 1
+
+    with library.session() as s:
+        row = s.get(Setting, "n")
+        assert row is not None
+        t = threading.Thread(target=bump)
+        t.start()
+        time.sleep(0.2)  # the other writer is now waiting for our lock
+        row.value = row.value + 1
+    t.join(timeout=30)
+    assert library.get_setting("n") == 2
+
+
+def test_reads_do_not_wait_for_a_writer(library: Library) -> None:
+    library.set_setting("n", 1)
+    with library.session() as s:
+        from archive.models import Setting
+
+        s.get(Setting, "n").value = 5  # type: ignore[union-attr]
+        s.flush()
+        with library.read_session() as r:
+            assert r.get(Setting, "n").value == 1  # type: ignore[union-attr]
+    with pytest.raises(RuntimeError, match="already open"), library.session(), \
+            library.session():
+        pass
