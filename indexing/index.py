@@ -76,7 +76,14 @@ def make_schema() -> Schema:
 _lock = threading.Lock()
 _write_locks: dict[Path, threading.Lock] = {}
 _open: dict[Path, tuple[str, FileIndex]] = {}
-_searchers: dict[Path, tuple[str, Searcher]] = {}
+# Searchers read through file handles they seek in: one per thread, never shared.
+_local = threading.local()
+
+
+def _searchers() -> dict[Path, tuple[str, Searcher]]:
+    if not hasattr(_local, "searchers"):
+        _local.searchers = {}
+    return _local.searchers  # type: ignore[no-any-return]
 
 
 def _write_lock(lib: Library) -> threading.Lock:
@@ -154,31 +161,30 @@ def open_index(lib: Library, progress: ProgressCallback = no_progress,
 
 
 def searcher(lib: Library) -> Searcher:
-    """A searcher on the latest committed state (cached, refreshed when the index changed)."""
+    """A searcher on the latest committed state: cached per thread, renewed when the index
+    changed. Use it in the thread that asked for it."""
     ix = open_index(lib)
     key = lib.index_dir.resolve()
     generation = _read_pointer(lib) or ""
-    with _lock:
-        cached = _searchers.get(key)
+    cache = _searchers()
+    cached = cache.get(key)
     if cached is not None and cached[0] == generation and cached[1].up_to_date():
-        s = cached[1]
-    else:
-        # Not ``Searcher.refresh()``: it reuses the readers of unchanged segments with their
-        # old deletion sets, so entries deleted since then would still be found.
-        if cached is not None:
-            cached[1].close()
-        s = ix.searcher()
-    with _lock:
-        _searchers[key] = (generation, s)
+        return cached[1]
+    # Not ``Searcher.refresh()``: it reuses the readers of unchanged segments with their old
+    # deletion sets, so entries deleted since then would still be found.
+    if cached is not None:
+        cached[1].close()
+    s = ix.searcher()
+    cache[key] = (generation, s)
     return s
 
 
 def close(lib: Library) -> None:
-    """Forget cached readers of ``lib``'s index (before deleting it, or in tests)."""
+    """Forget this thread's cached reader of ``lib``'s index (before deleting it, in tests)."""
     key = lib.index_dir.resolve()
     with _lock:
-        cached = _searchers.pop(key, None)
         _open.pop(key, None)
+    cached = _searchers().pop(key, None)
     if cached is not None:
         cached[1].close()
 

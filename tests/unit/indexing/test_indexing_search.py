@@ -233,3 +233,22 @@ def test_broad_queries_list_title_matches_first(corpus: Corpus, broad: None) -> 
 def test_broad_queries_respect_filters(corpus: Corpus, broad: None) -> None:
     assert keys(corpus, search(corpus.lib, "垃圾分类", period="2022")) == {"old"}
     assert keys(corpus, search(corpus.lib, "东风社区", file_type="pdf")) == {"pdf"}
+
+
+def test_concurrent_searches_from_threads(corpus: Corpus) -> None:
+    """The GUI searches from worker threads: each gets its own reader, results agree."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    from indexing import index as search_index
+
+    expected = {q: ids(search(corpus.lib, q, limit=1000)) for q in QUERIES}
+
+    def run(q: str) -> tuple[str, list[int]]:
+        try:
+            return q, ids(search(corpus.lib, q, limit=1000))
+        finally:
+            search_index.close(corpus.lib)
+
+    with ThreadPoolExecutor(max_workers=4) as pool:
+        got = list(pool.map(run, QUERIES * 5))
+    assert all(found == expected[q] for q, found in got)
