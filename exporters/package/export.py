@@ -11,6 +11,7 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import errno
+import logging
 import threading
 import time
 from collections.abc import Callable
@@ -43,6 +44,7 @@ from exporters.package.volume import filesystem_type, free_bytes
 from exporters.package.writer import Entry, PackageWriter, is_artefact, walk_files
 from exporters.package.zipper import make_zip as zip_package
 
+log = logging.getLogger(__name__)
 # Room kept free on the target beyond the package itself (file system bookkeeping).
 SPACE_MARGIN = 16 * 1024 * 1024
 
@@ -108,13 +110,16 @@ def _source_entries(lib: Library, layout: Layout, report: ExportReport) -> list[
 def _check_result(lib: Library, period: str, unit: str | None, notes: list[str],
                   cancel: CancelToken) -> dict[str, Any] | None:
     """The completeness check's result for index.html, or None (and a note) without it."""
+    started = time.monotonic()
     try:
         from archive.check import run_check
     except ImportError:
         notes.append("完整性检查模块不可用，index.html 只统计各测评标准有无资料。")
         return None
     try:
-        return run_check(lib, period, unit=unit, cancel=cancel).as_json()
+        result = run_check(lib, period, unit=unit, cancel=cancel).as_json()
+        log.debug("check (%.2f s)", time.monotonic() - started)
+        return result
     except Cancelled:
         return None
     except Exception as exc:  # noqa: BLE001 - a failing check must not stop the export
@@ -155,8 +160,9 @@ class _Background:
 
 
 def _generated_entries(lib: Library, sel: Selection, layout: Layout, day: dt.date,
-                       cancel: CancelToken, check: _Background) -> list[Entry]:
+                       cancel: CancelToken, notes: list[str]) -> list[Entry]:
     """Everything the export writes besides the document files (checks ``cancel`` between)."""
+    started = time.monotonic()
     out: list[Entry] = []
     for folder in layout.folders:
         cancel.raise_if_cancelled()
@@ -173,8 +179,11 @@ def _generated_entries(lib: Library, sel: Selection, layout: Layout, day: dt.dat
     out.append(Entry.generated(CATALOG_DOCX, catalog_docx(sel, rows, day)))
     texts = search_texts(lib, sorted({p.doc.id for p in layout.placements}))
     cancel.raise_if_cancelled()
-    for name, data in index_files(sel, layout, texts, day, check.result()).items():
+    check = _check_result(lib, sel.period, sel.unit, notes, cancel)
+    cancel.raise_if_cancelled()
+    for name, data in index_files(sel, layout, texts, day, check).items():
         out.append(Entry.generated(name, data))
+    log.debug("generated %d files (%.2f s)", len(out), time.monotonic() - started)
     return out
 
 
@@ -297,13 +306,12 @@ def export_package(
     with lib.session() as s:
         get_period(s, str(period))  # a wrong period fails here, before any thread starts
     notes: list[str] = []
-    stop = _StopOrCancel(cancel)  # ends the helper threads when the export ends early
-    # The check reads the whole period: start it first, it runs while the rest is planned.
-    check = _Background(lambda: _check_result(lib, str(period), unit, notes, stop),
-                        "package-check")
+    stop = _StopOrCancel(cancel)  # ends the helper thread when the export ends early
     generation: _Background | None = None
     try:
         sel = select_for_export(lib, str(period), unit, standard)
+        log.debug("selected %d documents (%.2f s)", len(sel.documents),
+                  time.monotonic() - started)
         if not sel.standards:
             raise CivLedgerError(f"年度 {sel.period} 没有可导出的测评标准：请先导入测评体系。")
         fs = filesystem if filesystem is not None else filesystem_type(out_dir)
@@ -323,11 +331,12 @@ def export_package(
             notes.append(f"{out_dir} 原来是 {earlier} 年度的资料包，已替换为 {sel.period} 年度。")
         entries = _source_entries(lib, layout, report)
         _check_space(out_dir, entries, _generated_estimate(layout))
+        log.debug("laid out %d files (%.2f s)", len(entries), time.monotonic() - started)
         # Forms, photo sheets, catalogue and index are generated on a second thread while the
         # document files are copied: generating is Python work, copying and hashing mostly
         # wait on the disk or run outside the interpreter lock.
         generation = _Background(
-            lambda: _generated_entries(lib, sel, layout, day, stop, check),
+            lambda: _generated_entries(lib, sel, layout, day, stop, notes),
             "package-generate", stop)
         work = generation
         writer = PackageWriter(out_dir, entries, progress, cancel,
@@ -336,9 +345,8 @@ def export_package(
         _write_package(writer, sel, report)
     finally:
         stop.cancel()
-        for work in (generation, check):
-            if work is not None:
-                work.thread.join(timeout=60)
+        if generation is not None:
+            generation.thread.join(timeout=60)
     if make_zip and report.ok:
         try:
             report.zip_path = str(zip_package(out_dir, fs, progress, cancel))

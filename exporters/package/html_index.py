@@ -19,6 +19,10 @@ from exporters.package.photos import photo_placements
 from exporters.package.selection import Node, Selection
 
 ASSETS = Path(__file__).resolve().parent / "assets"
+# index-text.js stays small enough for any browser to load from a stick: the extracted text of
+# each document is cut so that all of it together is at most this many characters.
+TEXT_BUDGET = 30_000_000
+MIN_TEXT_CHARS = 1_000
 
 
 def page_title(sel: Selection) -> str:
@@ -116,9 +120,12 @@ def index_files(sel: Selection, layout: Layout, texts: dict[int, str], day: dt.d
             .replace("{{STYLE}}", (ASSETS / "style.css").read_text("utf-8"))
             .replace("{{APP}}", (ASSETS / "app.js").read_text("utf-8")))
     exported = {p.doc.id for p in layout.placements}
+    per_doc = max(MIN_TEXT_CHARS, TEXT_BUDGET // max(1, len(exported)))
+    data["textChars"] = per_doc
     return {
         "index.html": page.encode(),
         "index-data.js": _script("CIVLEDGER", data),
-        INDEX_TEXT_JS: _script("CIVLEDGER_TEXT", {str(k): v for k, v in sorted(texts.items())
+        INDEX_TEXT_JS: _script("CIVLEDGER_TEXT", {str(k): v[:per_doc]
+                                                  for k, v in sorted(texts.items())
                                                   if k in exported}),
     }

@@ -19,10 +19,8 @@ from exporters.package.selection import Selection
 PER_PAGE = 2
 # Pixels on the longer side: 17 cm printed at ~190 dpi.
 MAX_PIXELS = 1280
-# A JPEG within MAX_PIXELS is embedded unchanged when it is no larger than this (a file much
-# bigger than its pixels need carries something else along).
+# A JPEG within MAX_PIXELS is embedded unchanged when its image data is no larger than this.
 RAW_MAX_BYTES = 1024 * 1024
-RAW_BYTES_PER_PIXEL = 1.0
 # The box one photo gets on a portrait A4 page with 2 cm margins, leaving room for its caption.
 BOX_W_CM = 17.0
 BOX_H_CM = 10.2
@@ -33,10 +31,55 @@ def photo_placements(folder: StandardFolder) -> list[Placement]:
     return [p for p in folder.placements if p.doc.kind == "photo"]
 
 
+def jpeg_stream(data: bytes) -> bytes | None:
+    """The JPEG image in ``data`` from SOI to its EOI, without what follows it (phones append
+    motion-photo videos, some tools padding); None if ``data`` is no well-formed JPEG.
+
+    Walks the segments by their lengths and each scan's entropy-coded data to the next marker,
+    so bytes FF D9 inside an embedded thumbnail or a table are not taken for the end.
+    """
+    if data[:2] != b"\xff\xd8":
+        return None
+    n = len(data)
+    pos = 2
+    while pos + 1 < n:
+        if data[pos] != 0xFF:
+            return None
+        marker = data[pos + 1]
+        if marker == 0xFF:  # fill byte
+            pos += 1
+            continue
+        if marker == 0xD9:
+            return data[:pos + 2]
+        if 0xD0 <= marker <= 0xD7 or marker == 0x01:
+            pos += 2
+            continue
+        if pos + 4 > n:
+            return None
+        end = pos + 2 + int.from_bytes(data[pos + 2:pos + 4], "big")
+        if marker != 0xDA:
+            pos = end
+            continue
+        scan = end  # entropy-coded data: FF is followed by 00 (stuffing) or a restart marker
+        while True:
+            ff = data.find(b"\xff", scan)
+            if ff < 0 or ff + 1 >= n:
+                return None
+            follower = data[ff + 1]
+            if follower == 0x00 or 0xD0 <= follower <= 0xD7:
+                scan = ff + 2
+            elif follower == 0xFF:
+                scan = ff + 1
+            else:
+                pos = ff
+                break
+    return None
+
+
 def _scaled_jpeg(path: Path) -> tuple[bytes, int, int] | None:
     """The photo upright (EXIF orientation applied), at most MAX_PIXELS on its longer side,
-    as JPEG. A JPEG that is already small, upright and compact goes in as it is: no decoding,
-    no loss. None when the file is no picture Pillow can read."""
+    as JPEG. A JPEG already that small and upright goes in as it is (without anything appended
+    after its end): no decoding, no loss. None when the file is no picture Pillow can read."""
     from PIL import Image, ImageOps, UnidentifiedImageError
 
     try:
@@ -44,9 +87,10 @@ def _scaled_jpeg(path: Path) -> tuple[bytes, int, int] | None:
             orientation = img.getexif().get(0x0112, 1)
             w, h = img.size
             if (img.format == "JPEG" and orientation == 1 and max(w, h) <= MAX_PIXELS
-                    and img.mode in ("RGB", "L")
-                    and path.stat().st_size <= min(RAW_MAX_BYTES, w * h * RAW_BYTES_PER_PIXEL)):
-                return path.read_bytes(), w, h
+                    and img.mode in ("RGB", "L")):
+                stream = jpeg_stream(path.read_bytes())
+                if stream is not None and len(stream) <= RAW_MAX_BYTES:
+                    return stream, w, h
             img.draft("RGB", (MAX_PIXELS, MAX_PIXELS))  # JPEG: decode at a reduced size
             picture = ImageOps.exif_transpose(img) if orientation != 1 else img
             if picture.mode != "RGB":

@@ -261,9 +261,11 @@ def select_for_export(lib: Library, period: str, unit: str | None = None,
                 sha256=r[13], size=int(r[14]), ext=r[15] or "", pages=r[16],
                 original_name=r[17] or "", info=r[18] or {}, standard_ids=std_ids,
             )
-            doc.marking = classified_marking(r[19], f"{doc.title} {doc.original_name}")
-            classified = doc.is_classified if check_ids is None else (
-                doc.id in check_ids or doc.classification != "公开")
+            if check_ids is None or doc.id in check_ids:
+                doc.marking = classified_marking(r[19], f"{doc.title} {doc.original_name}")
+                if check_ids is not None and doc.marking is None and doc.classification == "公开":
+                    doc.marking = "涉密"  # the check's rule found more than the marking says
+            classified = doc.is_classified
             if classified and not doc.released:
                 level = (doc.classification if doc.classification != "公开"
                          else doc.marking or "涉密")

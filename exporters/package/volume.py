@@ -9,7 +9,7 @@ import functools
 import os
 import shutil
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
 
@@ -83,7 +83,7 @@ def drop_cache(fd: int) -> None:
             os.posix_fadvise(fd, 0, 0, os.POSIX_FADV_DONTNEED)
 
 
-def flush_files(root: Path, paths: list[Path]) -> None:
+def flush_files(root: Path, paths: Sequence[Path | str]) -> None:
     """Make freshly written files durable on the device before they are read back.
 
     Linux: one ``syncfs`` of the target's file system (a batch of files in one go; ``os.sync``

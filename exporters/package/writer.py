@@ -24,11 +24,13 @@ import contextlib
 import datetime as dt
 import errno
 import hashlib
+import logging
 import os
 import queue
 import shutil
 import sys
 import threading
+import time
 import unicodedata
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
@@ -49,6 +51,7 @@ from exporters.package.manifest import (
 from exporters.package.meter import ByteMeter
 from exporters.package.volume import drop_cache, flush_files, settle
 
+log = logging.getLogger(__name__)
 CHUNK = 1024 * 1024
 # Files up to this size are copied in one call (sendfile on Linux); larger ones in chunks so that
 # cancel and progress act within a file.
@@ -113,7 +116,7 @@ def walk_files(root: Path) -> Iterator[str]:
             yield rel.replace(os.sep, "/")
 
 
-def hash_path(path: Path, buf: bytearray | None = None, written: bool = False,
+def hash_path(path: Path | str, buf: bytearray | None = None, written: bool = False,
               settle_first: bool = True) -> str:
     """SHA-256 of a file as the device holds it (see ``volume.settle``)."""
     flags = os.O_RDONLY | getattr(os, "O_BINARY", 0)
@@ -134,7 +137,7 @@ def hash_path(path: Path, buf: bytearray | None = None, written: bool = False,
         os.close(fd)
 
 
-def copy_file(src: Path, dst: Path, size: int) -> None:
+def copy_file(src: Path | str, dst: Path | str, size: int) -> None:
     """Copy content only (no metadata), in the kernel where it can (sendfile): the lean part of
     ``shutil.copyfile`` without its checks, which cost five ``stat`` calls a file."""
     with open(src, "rb") as fin, open(dst, "wb") as fout:
@@ -182,12 +185,14 @@ class PackageWriter:
         self.late = late
         self.verify_device = verify_device
         self.result = WriteResult()
-        self._dirs: set[Path] = set()
+        self._dirs: set[str] = set()
         self._copied = 0
         self._verified = 0
         self._meter: ByteMeter | None = None
-        self._current: Path | None = None  # the file being written, removed if interrupted
+        self._current: str | None = None  # the file being written, removed if interrupted
         self._old: dict[str, str] = {}
+        self._root = str(root)
+        self._listings: dict[str, dict[str, int]] = {}
 
     # -- the run ---------------------------------------------------------------------------
     def run(self) -> WriteResult:
@@ -197,18 +202,23 @@ class PackageWriter:
         for name in (MANIFEST_TXT, TAGMANIFEST_TXT, BAG_INFO_TXT, BAGIT_TXT):
             (self.root / name).unlink(missing_ok=True)
 
+        started = time.monotonic()
         keep, check, write = self._classify(self.entries)
         moves = self._stage_moves(write)
+        log.debug("planned: keep %d, check %d, write %d, move %d (%.2f s)", len(keep), len(check),
+                  len(write), len(moves), time.monotonic() - started)
         self._meter = ByteMeter(self.progress, 0)
         self._add_to_total(keep, check, write)
         try:
             failed = self._pipeline(keep, check, write, moves)
+            log.debug("copied and read back (%.2f s)", time.monotonic() - started)
             for entry in failed:
                 self._repair(entry)
             self._remove_unplanned()
             if not self.verify_device:
                 self._report("正在写入U盘缓存")
-                flush_files(self.root, [self.root / e.path for e in self.entries])
+                flush_files(self.root, [os.path.join(self._root, e.path) for e in self.entries])
+            log.debug("cleaned up and flushed (%.2f s)", time.monotonic() - started)
         except BaseException as exc:
             self._abort(exc)
             raise
@@ -237,12 +247,8 @@ class PackageWriter:
         check: list[Entry] = []
         write: list[Entry] = []
         for e in entries:
-            try:
-                size = (self.root / e.path).stat().st_size
-            except OSError:
-                write.append(e)
-                continue
-            if size != e.size:
+            size = self._existing_size(e.path)
+            if size is None or size != e.size:
                 write.append(e)
             elif self._old.get(e.path) == e.sha256:
                 keep.append(e)
@@ -251,6 +257,20 @@ class PackageWriter:
             else:
                 check.append(e)  # left by an interrupted export: hash decides
         return keep, check, write
+
+    def _existing_size(self, rel: str) -> int | None:
+        """Size of the file at ``rel`` if there is one, from one listing per folder (a fresh
+        export then costs no system call per file)."""
+        folder, _, name = rel.rpartition("/")
+        listing = self._listings.get(folder)
+        if listing is None:
+            listing = {}
+            with contextlib.suppress(OSError), os.scandir(os.path.join(self._root, folder)) as it:
+                for item in it:
+                    if item.is_file(follow_symlinks=False):
+                        listing[item.name] = item.stat(follow_symlinks=False).st_size
+            self._listings[folder] = listing
+        return listing.get(name)
 
     def _stage_moves(self, write: list[Entry]) -> dict[str, Path]:
         """Move content an earlier export holds under a name no longer planned for it out of
@@ -276,14 +296,14 @@ class PackageWriter:
             moves[sha] = dest
         return moves
 
-    def _ensure_dir(self, path: Path) -> None:
-        parent = path.parent
+    def _ensure_dir(self, target: str) -> None:
+        parent = os.path.dirname(target)
         if parent not in self._dirs:
-            parent.mkdir(parents=True, exist_ok=True)
+            os.makedirs(parent, exist_ok=True)
             self._dirs.add(parent)
 
     def _write(self, e: Entry, moves: dict[str, Path]) -> None:
-        target = self.root / e.path
+        target = os.path.join(self._root, e.path)
         self._ensure_dir(target)
         staged = moves.pop(e.sha256, None)
         if staged is not None:
@@ -302,7 +322,7 @@ class PackageWriter:
         self._current = None
         self.result.written.append(e.path)
 
-    def _copy(self, src: Path, dst: Path, size: int) -> None:
+    def _copy(self, src: Path, dst: str, size: int) -> None:
         if size <= WHOLE_COPY_LIMIT:
             copy_file(src, dst, size)
             self._copied += size
@@ -312,7 +332,7 @@ class PackageWriter:
                 self._check_cancel()
                 fout.write(chunk)
                 self._copied += len(chunk)
-                self._report(f"正在复制 {dst.name}")
+                self._report(f"正在复制 {os.path.basename(dst)}")
 
     def _verify_batch(self, batch: list[tuple[Entry, bool]], buf: bytearray,
                       failed: list[Entry], stop: threading.Event) -> None:
@@ -333,7 +353,8 @@ class PackageWriter:
             if stop.is_set():
                 return
             try:
-                actual = hash_path(self.root / entry.path, buf, settle_first=self.verify_device)
+                actual = hash_path(os.path.join(self._root, entry.path), buf,
+                                   settle_first=self.verify_device)
             except FileNotFoundError:
                 actual = ""
             if actual != entry.sha256:
@@ -410,6 +431,8 @@ class PackageWriter:
 
         try:
             process(keep, check, write)
+            log.debug("document files copied (%.2f s after start)",
+                      time.monotonic() - self._meter.started if self._meter else 0.0)
             if self.late is not None:
                 while (extra := self.late(0.2)) is None:
                     self._check_cancel()
@@ -495,7 +518,7 @@ class PackageWriter:
         """Leave the folder visibly incomplete: marker with the reason, no half-written file."""
         if self._current is not None:
             with contextlib.suppress(OSError):
-                self._current.unlink()
+                os.unlink(self._current)
         if isinstance(exc, Cancelled):
             state, detail = "已取消", "导出在完成前被取消"
         elif isinstance(exc, OSError) and exc.errno == errno.ENOSPC:

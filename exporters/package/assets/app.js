@@ -258,6 +258,10 @@
     if (q && textState !== "ready") { loadText(function () { search($("q").value); }); }
   }
 
+  if (D.textChars) {
+    $("search").insertBefore(el("p", {"class": "empty"}, "全文搜索范围：每件资料提取文字的前 " +
+      D.textChars + " 字；扫描件需先识别文字才能搜到。"), $("results"));
+  }
   renderMeta();
   renderTree();
   renderSummary();

@@ -11,7 +11,7 @@ from docx import Document as Docx
 from PIL import Image
 
 from exporters.package.office import WordDocument, xml_safe
-from exporters.package.photos import MAX_PIXELS, _scaled_jpeg
+from exporters.package.photos import MAX_PIXELS, _scaled_jpeg, jpeg_stream
 from tests.factories import jpeg_bytes
 
 DAY = dt.date(2023, 11, 20)
@@ -85,11 +85,22 @@ def test_small_compact_photo_goes_in_unchanged(tmp_path: Path) -> None:
     assert scaled is not None and scaled[0] == path.read_bytes()
 
 
-def test_padded_photo_is_reencoded(tmp_path: Path) -> None:
-    path = tmp_path / "padded.jpg"
-    path.write_bytes(jpeg_bytes(size=(32, 24)) + b"\0" * 50_000)
+def test_what_follows_a_jpeg_is_left_out(tmp_path: Path) -> None:
+    image = jpeg_bytes(taken=dt.datetime(2023, 5, 1, 9, 0), size=(32, 24))
+    path = tmp_path / "motion.jpg"
+    path.write_bytes(image + b"\0\0ftypmp42" + bytes(range(256)) * 200)  # a motion photo's video
     scaled = _scaled_jpeg(path)
-    assert scaled is not None and len(scaled[0]) < 10_000
+    assert scaled is not None and scaled[0] == image
+    assert jpeg_stream(image + b"\xff\xd9trailing") == image
+    assert jpeg_stream(b"not a jpeg") is None
+    assert jpeg_stream(image[: len(image) // 2]) is None  # truncated: no end marker
+
+
+def test_progressive_jpeg_stream_is_whole(tmp_path: Path) -> None:
+    buf = io.BytesIO()
+    Image.effect_noise((300, 200), 50).convert("RGB").save(buf, "JPEG", progressive=True)
+    data = buf.getvalue()
+    assert jpeg_stream(data + b"padding") == data
 
 
 def test_not_a_picture_gives_none(tmp_path: Path) -> None:
