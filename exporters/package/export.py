@@ -92,19 +92,12 @@ def check_target(lib: Library, out_dir: Path) -> None:
                 "重新导出会删除资料包中不再需要的文件，为避免误删，请选择一个空文件夹或新文件夹。")
 
 
-def _source_entries(lib: Library, layout: Layout, report: ExportReport) -> list[Entry]:
-    entries: list[Entry] = []
-    for p in layout.placements:
-        src = lib.store.path_for(p.doc.sha256, p.doc.ext)
-        if not src.exists():
-            report.problems.append({
-                "kind": "source_missing", "path": p.path, "document_id": p.doc.id,
-                "message": f"资料库中缺少“{p.doc.title}”的文件（{src.name}），无法导出。"
-                           "请运行 verify 检查资料库，或重新导入该文件。"})
-            continue
-        entries.append(Entry(p.path, p.doc.size, p.doc.sha256, source=src,
-                             label=p.doc.original_name or p.doc.title))
-    return entries
+def _source_entries(lib: Library, layout: Layout) -> list[Entry]:
+    """The document files to copy (a store file gone missing is reported by the writer)."""
+    return [Entry(p.path, p.doc.size, p.doc.sha256,
+                  source=lib.store.path_for(p.doc.sha256, p.doc.ext),
+                  label=p.doc.original_name or p.doc.title)
+            for p in layout.placements]
 
 
 def _check_result(lib: Library, period: str, unit: str | None, notes: list[str],
@@ -169,7 +162,8 @@ def _generated_entries(lib: Library, sel: Selection, layout: Layout, day: dt.dat
         out.append(Entry.generated(folder.form_path, submission_form(sel, folder, day)))
         if photo_placements(folder):
             data = photo_sheet(sel, folder,
-                               lambda p: lib.store.path_for(p.doc.sha256, p.doc.ext), day)
+                               lambda p: lib.store.path_for(p.doc.sha256, p.doc.ext), day,
+                               cancel)
             if data is not None:
                 out.append(Entry.generated(folder.photo_sheet_path, data))
     rows = catalog_rows(sel, layout)
@@ -329,7 +323,7 @@ def export_package(
         earlier = _earlier_period(out_dir)
         if earlier and earlier != sel.period:
             notes.append(f"{out_dir} 原来是 {earlier} 年度的资料包，已替换为 {sel.period} 年度。")
-        entries = _source_entries(lib, layout, report)
+        entries = _source_entries(lib, layout)
         _check_space(out_dir, entries, _generated_estimate(layout))
         log.debug("laid out %d files (%.2f s)", len(entries), time.monotonic() - started)
         # Forms, photo sheets, catalogue and index are generated on a second thread while the

@@ -12,6 +12,7 @@ import io
 from collections.abc import Callable
 from pathlib import Path
 
+from archive.progress import CancelToken
 from exporters.package.layout import Placement, StandardFolder
 from exporters.package.office import WordDocument
 from exporters.package.selection import Selection
@@ -108,8 +109,9 @@ def caption_text(p: Placement) -> str:
 
 
 def photo_sheet(sel: Selection, folder: StandardFolder, source: Callable[[Placement], Path],
-                day: dt.date) -> bytes | None:
-    """The photo sheet of one standard folder as .docx bytes, or None if it has no photos."""
+                day: dt.date, cancel: CancelToken | None = None) -> bytes | None:
+    """The photo sheet of one standard folder as .docx bytes, or None if it has no photos.
+    ``cancel`` is polled before each photo (scaling a camera picture takes a while)."""
     photos = photo_placements(folder)
     if not photos:
         return None
@@ -117,6 +119,8 @@ def photo_sheet(sel: Selection, folder: StandardFolder, source: Callable[[Placem
     doc = WordDocument()
     doc.paragraph(f"照片资料　{std.code} {std.title}", bold=True, align="center")
     for i, p in enumerate(photos):
+        if cancel is not None:
+            cancel.raise_if_cancelled()
         if i and i % PER_PAGE == 0:
             doc.page_break()
         scaled = _scaled_jpeg(source(p))

@@ -302,7 +302,8 @@ class PackageWriter:
             os.makedirs(parent, exist_ok=True)
             self._dirs.add(parent)
 
-    def _write(self, e: Entry, moves: dict[str, Path]) -> None:
+    def _write(self, e: Entry, moves: dict[str, Path]) -> bool:
+        """Put ``e`` in place; False when its source is missing from the library (reported)."""
         target = os.path.join(self._root, e.path)
         self._ensure_dir(target)
         staged = moves.pop(e.sha256, None)
@@ -310,7 +311,7 @@ class PackageWriter:
             os.replace(staged, target)
             self.result.moved.append(e.path)
             self._copied += e.size
-            return
+            return True
         self._current = target
         if e.data is not None:
             with open(target, "wb") as fh:
@@ -318,9 +319,20 @@ class PackageWriter:
             self._copied += e.size
         else:
             assert e.source is not None
-            self._copy(e.source, target, e.size)
+            try:
+                self._copy(e.source, target, e.size)
+            except FileNotFoundError as exc:
+                if exc.filename != str(e.source):
+                    raise
+                self._current = None
+                self.result.problems.append({
+                    "kind": "source_missing", "path": e.path,
+                    "message": f"资料库中缺少“{e.label}”的文件（{e.source.name}），无法导出到"
+                               f"“{e.path}”。请运行 verify 检查资料库，或重新导入该文件。"})
+                return False
         self._current = None
         self.result.written.append(e.path)
+        return True
 
     def _copy(self, src: Path, dst: str, size: int) -> None:
         if size <= WHOLE_COPY_LIMIT:
@@ -425,8 +437,8 @@ class PackageWriter:
                 self._report("正在比对已有文件")
             for e in write:
                 self._check_cancel()
-                self._write(e, moves)
-                put((e, True))
+                if self._write(e, moves):
+                    put((e, True))
                 self._report(f"正在复制 {e.label or e.path.rsplit('/', 1)[-1]}")
 
         try:
@@ -465,7 +477,8 @@ class PackageWriter:
             self.result.moved.remove(e.path)
         else:
             self.result.unchanged -= 1
-        self._write(e, {})
+        if not self._write(e, {}):
+            return  # the library lost the source meanwhile: reported by _write
         try:
             actual = hash_path(self.root / e.path, written=True)
         except OSError:

@@ -238,3 +238,19 @@ def test_device_read_back(ledger: tuple[Library, dict[str, int]], tmp_path: Path
     report = export_package(lib, "2023", tmp_path / "pkg", verify_device=True, today=DAY)
     assert report.ok and report.verified and report.as_json()["verified_from"] == "device"
     assert verify_package(tmp_path / "pkg")["ok"]
+
+
+def test_a_file_missing_from_the_library_fails_the_export(
+        ledger: tuple[Library, dict[str, int]], tmp_path: Path) -> None:
+    lib, ids = ledger
+    with lib.session() as s:
+        f = s.get(File, s.get(Document, ids["实施方案.pdf"]).file_id)
+        stored = lib.store.path_for(f.sha256, f.ext)
+    stored.unlink()
+    out = tmp_path / "pkg"
+    report = export_package(lib, "2023", out, today=DAY)
+    assert not report.ok
+    [problem] = report.problems
+    assert problem["kind"] == "source_missing" and "实施方案" in problem["message"]
+    assert (out / INCOMPLETE_MARKER).exists() and not (out / MANIFEST_TXT).exists()
+    assert not verify_package(out)["ok"]
