@@ -16,7 +16,7 @@ from typing import Any
 
 from exporters.package.layout import INDEX_TEXT_JS, Layout
 from exporters.package.photos import photo_placements
-from exporters.package.selection import Node, Selection
+from exporters.package.selection import SEARCH_TEXT_CHARS, Node, Selection
 
 ASSETS = Path(__file__).resolve().parent / "assets"
 # index-text.js stays small enough for any browser to load from a stick: the extracted text of
@@ -120,7 +120,7 @@ def index_files(sel: Selection, layout: Layout, texts: dict[int, str], day: dt.d
             .replace("{{STYLE}}", (ASSETS / "style.css").read_text("utf-8"))
             .replace("{{APP}}", (ASSETS / "app.js").read_text("utf-8")))
     exported = {p.doc.id for p in layout.placements}
-    per_doc = max(MIN_TEXT_CHARS, TEXT_BUDGET // max(1, len(exported)))
+    per_doc = max(MIN_TEXT_CHARS, min(SEARCH_TEXT_CHARS, TEXT_BUDGET // max(1, len(exported))))
     data["textChars"] = per_doc
     return {
         "index.html": page.encode(),
