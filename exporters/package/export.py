@@ -297,7 +297,7 @@ def export_package(
     started = time.monotonic()
     out_dir = Path(out_dir)
     check_target(lib, out_dir)
-    with lib.session() as s:
+    with lib.read_session() as s:
         get_period(s, str(period))  # a wrong period fails here, before any thread starts
     notes: list[str] = []
     stop = _StopOrCancel(cancel)  # ends the helper thread when the export ends early

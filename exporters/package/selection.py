@@ -209,7 +209,7 @@ def select_for_export(lib: Library, period: str, unit: str | None = None,
     organisation = lib.get_setting("organisation", "") or ""
     if isinstance(organisation, dict):
         organisation = organisation.get("name", "")
-    with lib.session() as s:
+    with lib.read_session() as s:
         p = get_period(s, period)
         fw = current_framework(s)
         nodes = _tree(s, fw.id) if fw is not None else []
@@ -307,7 +307,7 @@ def _with_ancestors(nodes: list[Node], keep: set[int]) -> list[Node]:
 def search_texts(lib: Library, document_ids: list[int]) -> dict[int, str]:
     """The start of each document's extracted text, for the search box of index.html."""
     out: dict[int, str] = {}
-    with lib.session() as s:
+    with lib.read_session() as s:
         for i in range(0, len(document_ids), 500):
             chunk = document_ids[i:i + 500]
             for doc_id, text in s.execute(
