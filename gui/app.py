@@ -7,7 +7,7 @@ import logging
 import sys
 from pathlib import Path
 
-from PySide6.QtCore import QCoreApplication, Qt
+from PySide6.QtCore import QCoreApplication, QLibraryInfo, QLocale, Qt, QTranslator
 from PySide6.QtGui import QFont, QFontDatabase, QGuiApplication, QIcon
 from PySide6.QtWidgets import QApplication
 
@@ -34,6 +34,7 @@ def create_application(argv: list[str] | None = None) -> QApplication:
     QCoreApplication.setApplicationName(settings.APPLICATION)
     app = QApplication(argv if argv is not None else sys.argv[:1])
     app.setApplicationDisplayName("创文台账")
+    install_chinese_translation(app)
     if sys.platform != "win32":
         app.setStyle("Fusion")  # the native Windows style is fine; elsewhere Fusion is consistent
     apply_font(app)
@@ -41,6 +42,18 @@ def create_application(argv: list[str] | None = None) -> QApplication:
     if icon is not None:
         app.setWindowIcon(QIcon(str(icon)))
     return app
+
+
+def install_chinese_translation(app: QApplication) -> bool:
+    """Qt's own texts in Chinese: standard buttons (确定/取消), file dialogs, the context menus
+    of text fields (复制/粘贴), wizard buttons. The bundle keeps only the zh_CN files."""
+    translator = QTranslator(app)  # parented: lives as long as the application
+    folder = QLibraryInfo.path(QLibraryInfo.LibraryPath.TranslationsPath)
+    if not translator.load(QLocale(QLocale.Language.Chinese, QLocale.Country.China), "qtbase",
+                           "_", folder):
+        return False
+    app.installTranslator(translator)
+    return True
 
 
 def app_icon_path() -> Path | None:
