@@ -205,7 +205,7 @@ def matches(expr: Expr | None, texts: list[str]) -> bool:
     return any(results) if expr.op == "or" else all(results)
 
 
-DocFreq = Callable[[str, bool], int]  # (term, prefix) → documents having it
+DocFreq = Callable[[str, str, bool], int]  # (field, term, prefix) → documents having it
 # Terms of a word given to the index: the rarest few decide the candidates about as well as all
 # of them (the text check is exact anyway), and each one more costs every candidate a lookup.
 RAREST_TERMS = 3
@@ -219,25 +219,33 @@ def _match(fieldname: str, parts: list[tuple[str, bool]]) -> Q.Query:
 def _rarest(parts: list[tuple[str, bool]], df: DocFreq | None, count: int
             ) -> list[tuple[str, bool]]:
     unique = list(dict.fromkeys(parts))
-    if df is None or len(unique) <= count:
-        return unique
-    return sorted(unique, key=lambda part: df(*part))[:count]
+    if df is None:
+        return unique[:count]
+    return sorted(unique, key=lambda part: df("content", *part))[:count]
 
 
 class _Compiler:
     """Whoosh queries for an expression, in one of three modes:
 
     - ``ranked``: candidates having a word's rarest terms in ``content`` (which holds the
-      metadata too), lifted by the same terms in ``meta`` and by the jieba word in ``words``;
-      NOT applied where one index term decides it;
+      metadata too), scored by them, by the same terms in ``meta`` and by the jieba word in
+      ``words``, terms in most documents left out; NOT applied where one term decides it;
     - ``meta``: the words' terms in ``meta`` only (titles first, for very broad queries);
-    - ``candidates``: unscored, each word's rarest term in ``content``; NOT left to
+    - ``candidates``: unscored, the rarest terms in ``content`` as above; NOT left to
       ``matches``.
     """
 
-    def __init__(self, mode: str, df: DocFreq | None = None) -> None:
+    def __init__(self, mode: str, df: DocFreq | None = None, common: int | None = None,
+                 total: int = 0) -> None:
         self.mode = mode
         self.df = df
+        self.common = common
+        self.total = total
+
+    def _useful(self, field: str, term: str, prefix: bool = False) -> bool:
+        """A term in most documents barely changes a BM25 score, yet scoring it reads a long
+        posting list for every candidate: leave such terms out of the ranking."""
+        return self.df is None or self.common is None or self.df(field, term, prefix) <= self.common
 
     def word(self, word: Word, negated: bool = False) -> Q.Query | None:
         parts = query_parts(word.text)
@@ -245,17 +253,23 @@ class _Compiler:
             return None
         if self.mode == "meta":
             return _match("meta", list(dict.fromkeys(parts)))
-        if self.mode == "candidates":  # one posting list read, no intersection to walk
-            return _match("content", _rarest(parts, self.df, 1))
         picked = _rarest(parts, self.df, RAREST_TERMS)
-        base = _match("content", picked)
         if negated:
-            return base
-        lifts = [_match("meta", picked)]
+            return _match("content", picked)
+        # The two rarest terms decide the candidates (an intersection walks the rarer list, and
+        # one term alone lets 东城片区 through for 新城片区); the others only score, unless most
+        # documents have them, and the text check removes what is left over.
+        required = picked[:2]
+        if self.mode == "candidates":
+            return _match("content", required)
+        lifts = [_match("content", [part]) for part in picked[len(required):]
+                 if self._useful("content", *part)]
+        lifts.append(_match("meta", picked))
         text = word.text.strip()
-        if is_cjk(text) and len(text) > 1:
+        if is_cjk(text) and len(text) > 1 and self._useful("words", text):
             lifts.append(Q.Term("words", text, boost=WORDS_BOOST))
-        return Q.AndMaybe(base, lifts[0] if len(lifts) == 1 else Q.Or(lifts))
+        return Q.AndMaybe(_match("content", required),
+                          lifts[0] if len(lifts) == 1 else Q.Or(lifts))
 
     def compile(self, expr: Expr | None) -> Q.Query | None:
         if expr is None:
@@ -268,7 +282,8 @@ class _Compiler:
                 return None
             inner = self.word(child, negated=True)  # type: ignore[arg-type]
             return None if inner is None else Q.Not(inner)
-        parts = [q for q in (self.compile(c) for c in expr.children) if q is not None]
+        parts = [q for q in (self.compile(c) for c in self._index_children(expr))
+                 if q is not None]
         if not parts:
             return None
         if expr.op == "or":
@@ -284,15 +299,33 @@ class _Compiler:
         return must
 
 
+    def _index_children(self, expr: Node) -> list[Expr]:
+        """The children of an AND the index should see: the most selective one, and the others
+        unless most documents have them. Checking a common word on 200 candidates costs a
+        regex each; intersecting it in the index decodes its whole posting list."""
+        if expr.op != "and" or self.df is None or self.common is None:
+            return expr.children
+        df, total = self.df, self.total
+        positives = [c for c in expr.children if not (isinstance(c, Node) and c.op == "not")]
+        if len(positives) < 2:
+            return expr.children
+        sizes = {id(c): estimate(c, df, total) for c in positives}
+        best = min(positives, key=lambda c: sizes[id(c)])
+        return [c for c in expr.children
+                if c is best or id(c) not in sizes or sizes[id(c)] <= self.common]
+
+
 def _exact_in_index(expr: Expr) -> bool:
     """A word of one index term: having the term is having the string (used under NOT)."""
     return isinstance(expr, Word) and len(set(query_parts(expr.text))) == 1
 
 
-def compile_query(expr: Expr | None, mode: str = "ranked",
-                  df: DocFreq | None = None) -> Q.Query | None:
-    """The Whoosh query of ``expr`` in ``mode`` (see ``_Compiler``); None: nothing to search."""
-    q = _Compiler(mode, df).compile(expr)
+def compile_query(expr: Expr | None, mode: str = "ranked", df: DocFreq | None = None,
+                  common: int | None = None, total: int = 0) -> Q.Query | None:
+    """The Whoosh query of ``expr`` in ``mode`` (see ``_Compiler``); None: nothing to search.
+    With ``df`` and ``common`` (of ``total`` documents), terms and AND-ed words in more than
+    ``common`` documents are left to the text check."""
+    q = _Compiler(mode, df, common, total).compile(expr)
     if isinstance(q, Q.Not):
         q = Q.AndNot(Q.Every(), q.query)
     return q
@@ -304,7 +337,7 @@ def estimate(expr: Expr | None, df: DocFreq, total: int) -> int:
         return total
     if isinstance(expr, Word):
         parts = query_parts(expr.text)
-        return min((df(*p) for p in parts), default=total)
+        return min((df("content", *p) for p in parts), default=total)
     if expr.op == "not":
         return total
     counts = [estimate(c, df, total) for c in expr.children]

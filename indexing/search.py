@@ -87,6 +87,8 @@ RANKED_LIMIT = 1000
 # Candidates checked per search at most: a query whose candidates are mostly false (bigrams
 # everywhere, the string nowhere) stops there instead of reading the whole library.
 MAX_CANDIDATES = 5000
+# Terms in more than this share of the documents do not take part in the ranking.
+COMMON_SHARE = 0.2
 BATCH = 200
 
 
@@ -128,12 +130,12 @@ def candidates(s: Searcher, plan: Search, flt: Q.Query | None, limit: int
     """Batches of (document id, score) to check, best first."""
     total = max(s.doc_count_all(), 1)
 
-    def df(term: str, prefix: bool) -> int:
-        return total if prefix else s.doc_frequency("content", term)
+    def df(field: str, term: str, prefix: bool) -> int:
+        return total if prefix else s.doc_frequency(field, term)
 
     doc_ids = s.reader().column_reader("doc_id")
     if estimate(plan.expr, df, total) <= RANKED_LIMIT:
-        q = compile_query(plan.expr, "ranked", df)
+        q = compile_query(plan.expr, "ranked", df, int(total * COMMON_SHARE), total)
         if q is None:
             return
         fetch, done = limit + 10, 0
@@ -148,7 +150,7 @@ def candidates(s: Searcher, plan: Search, flt: Q.Query | None, limit: int
     if meta is not None:
         yield [(int(doc_ids[r.docnum]), r.score or 0.0)
                for r in s.search(meta, filter=flt, limit=limit)]
-    q = compile_query(plan.expr, "candidates", df)
+    q = compile_query(plan.expr, "candidates", df, int(total * COMMON_SHARE), total)
     if q is None:
         return
     if flt is not None:

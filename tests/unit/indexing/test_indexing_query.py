@@ -69,10 +69,11 @@ def test_matches_evaluates_the_whole_expression() -> None:
 
 def test_ranked_query_shape() -> None:
     q = build("垃圾分类").query
-    # Candidates have the bigrams in content; metadata and the jieba word lift them.
+    # Candidates have two terms in content; the third, metadata and the jieba word score.
     assert q == Q.AndMaybe(
-        Q.And([Q.Term("content", "垃圾"), Q.Term("content", "圾分"), Q.Term("content", "分类")]),
-        Q.Or([Q.And([Q.Term("meta", "垃圾"), Q.Term("meta", "圾分"), Q.Term("meta", "分类")]),
+        Q.And([Q.Term("content", "垃圾"), Q.Term("content", "圾分")]),
+        Q.Or([Q.Term("content", "分类"),
+              Q.And([Q.Term("meta", "垃圾"), Q.Term("meta", "圾分"), Q.Term("meta", "分类")]),
               Q.Term("words", "垃圾分类", boost=1.5)]))
     assert build("文").query == Q.AndMaybe(Q.Prefix("content", "文"), Q.Prefix("meta", "文"))
 
@@ -88,17 +89,32 @@ def test_negation_in_the_index_only_when_one_term_decides() -> None:
 
 def test_rarest_terms_only() -> None:
     df = {"未成": 900, "成年": 800, "年人": 50, "人思": 40, "思想": 990, "想道": 30}.get
-    q = compile_query(parse("未成年人思想道"), "ranked", lambda t, p: df(t, 10**6))
-    assert q.a == Q.And([Q.Term("content", "想道"), Q.Term("content", "人思"),
-                         Q.Term("content", "年人")])
-    q = compile_query(parse("未成年人思想道"), "candidates", lambda t, p: df(t, 10**6))
-    assert q == Q.Term("content", "想道")
+    q = compile_query(parse("未成年人思想道"), "ranked", lambda f, t, p: df(t, 10**6))
+    assert q.a == Q.And([Q.Term("content", "想道"), Q.Term("content", "人思")])
+    assert Q.Term("content", "年人") in q.b.subqueries
+    q = compile_query(parse("未成年人思想道"), "candidates", lambda f, t, p: df(t, 10**6))
+    assert q == Q.And([Q.Term("content", "想道"), Q.Term("content", "人思")])
+
+
+def test_common_terms_do_not_score() -> None:
+    df = {"老林": 500, "林片": 1900, "片区": 16000, "食品": 17000, "品安": 14000,
+          "安全": 19000}
+
+    def freq(field: str, term: str, prefix: bool) -> int:
+        return df.get(term, 15000)
+
+    q = compile_query(parse("老林片区"), "ranked", freq, common=4000, total=20000)
+    assert q.a == Q.And([Q.Term("content", "老林"), Q.Term("content", "林片")])
+    assert Q.Term("content", "片区") not in q.b.subqueries  # in most documents: no score
+    # An AND-ed word that most documents have is left to the text check entirely.
+    q = compile_query(parse("老林片区 食品安全"), "ranked", freq, common=4000, total=20000)
+    assert q == compile_query(parse("老林片区"), "ranked", freq, common=4000, total=20000)
 
 
 def test_estimate() -> None:
     df = {"东风": 10, "风社": 12, "社区": 5000, "垃圾": 300, "圾分": 200, "分类": 900}.get
 
-    def freq(term: str, prefix: bool) -> int:
+    def freq(field: str, term: str, prefix: bool) -> int:
         return df(term, 0)
 
     assert estimate(parse("东风社区"), freq, 20000) == 10
