@@ -85,9 +85,11 @@ def _filter(lib: Library, period: str | None, standard: str | None, unit: str | 
 # newest documents.
 RANKED_LIMIT = 1000
 # Candidates checked per search at most: a query whose candidates are mostly false (bigrams
-# everywhere, the string nowhere) stops there instead of reading the whole library.
+# everywhere, the string nowhere) stops there instead of reading the whole library, and may
+# then list fewer documents than match.
 MAX_CANDIDATES = 5000
-# Terms in more than this share of the documents do not take part in the ranking.
+# Terms (and AND-ed words) in more than this share of the documents are left to the text
+# check: they barely change a score, and walking their posting lists costs the most.
 COMMON_SHARE = 0.2
 BATCH = 200
 
