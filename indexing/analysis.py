@@ -45,6 +45,15 @@ _CJK_CLASS = "\u3007\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0002fa1f
 TOKEN_RE = re.compile(f"([{_CJK_CLASS}]+)|([^\\W_{_CJK_CLASS}]+)")
 CJK_RE = re.compile(f"[{_CJK_CLASS}]")
 CJK_RUN_RE = re.compile(f"[{_CJK_CLASS}]+")
+# The same terms as ``index_terms``, found by a few passes of the regex engine over the whole text
+# (``term_counts``): overlapping bigrams by a capturing lookahead, the letter/digit tokens and the
+# joins where they touch Chinese.
+_ALNUM = f"[^\\W_{_CJK_CLASS}]"
+_BIGRAM_RE = re.compile(f"(?=([{_CJK_CLASS}]{{2}}))")
+_WORD_LINES_RE = re.compile(f"^[{_CJK_CLASS}]{{2,}}$", re.MULTILINE)
+_ALNUM_RE = re.compile(f"{_ALNUM}+")
+_ALNUM_CJK_RE = re.compile(f"({_ALNUM}+)([{_CJK_CLASS}])")
+_CJK_ALNUM_RE = re.compile(f"([{_CJK_CLASS}])({_ALNUM}+)")
 
 # Full-width letters and digits (２０２３, ＡＢＣ) fold to their narrow forms; the mapping keeps
 # the length, so offsets found in folded text are offsets in the original. (Full-width
@@ -105,6 +114,48 @@ def index_terms(text: str) -> dict[str, list[int]]:
     return poses
 
 
+def term_counts(text: str) -> Counter[str]:
+    """Every ``content`` term of ``text`` with how often it occurs: ``index_terms`` without the
+    positions, about five times faster (what indexing needs; a property test keeps the two
+    equal)."""
+    folded = fold(text)
+    counts = Counter(_BIGRAM_RE.findall(folded))
+    runs = CJK_RUN_RE.findall(folded)
+    counts.update([run[0] for run in runs])
+    counts.update([run[-1] for run in runs if len(run) > 1])
+    counts.update(token.lower() for token in _ALNUM_RE.findall(folded))
+    counts.update(a.lower() + b for a, b in _ALNUM_CJK_RE.findall(folded))
+    counts.update(a + b.lower() for a, b in _CJK_ALNUM_RE.findall(folded))
+    return counts
+
+
+def text_terms(text: str) -> dict[str, Any]:
+    """The index terms of a file's extracted text, computed where the text is extracted.
+
+    The index's ``content`` is the document's metadata, a newline, then this text; ``words`` the
+    same. A newline ends every run and token (bigrams, joins, jieba's blocks), so the terms of
+    the whole are the terms of the metadata plus these, added up (``combine_terms``). ``chars``
+    lets the index writer check that the text it has in the database is the one counted here
+    (the same stored file always gives the same text, so a length check is enough).
+    """
+    return {"content": dict(term_counts(text)), "words": dict(Counter(words(text))),
+            "chars": len(text)}
+
+
+def combine_terms(meta: str, terms: dict[str, Any]) -> dict[str, dict[str, int]]:
+    """Counts of ``meta + "\n" + text`` for the ``content`` and ``words`` fields, from the
+    text's ``text_terms`` (copied in C; only the few terms of the metadata are added one by
+    one)."""
+    out = {}
+    for field, counts in (("content", term_counts(meta)), ("words", Counter(words(meta)))):
+        combined = dict(terms[field])
+        get = combined.get
+        for term, n in counts.items():
+            combined[term] = get(term, 0) + n
+        out[field] = combined
+    return out
+
+
 def query_parts(text: str) -> list[tuple[str, bool]]:
     """The terms a document must have to contain ``text``, as (term, match as a prefix).
 
@@ -138,7 +189,7 @@ def words(text: str) -> list[str]:
     """jieba's words of two or more CJK characters (the ranking field's terms)."""
     import rjieba
 
-    return [w for w in rjieba.cut(text) if len(w) > 1 and is_cjk(w)]
+    return _WORD_LINES_RE.findall("\n".join(rjieba.cut(text)))
 
 
 class BigramTokenizer(Tokenizer):
@@ -204,6 +255,10 @@ class BigramField(TEXT):
     def __init__(self, field_boost: float = 1.0, phrase: bool = False) -> None:
         super().__init__(analyzer=BigramTokenizer(), phrase=phrase, field_boost=field_boost)
 
+    def term_counts(self, value: str) -> Counter[str]:
+        """Terms with their counts, for ``indexing.fast_writer``."""
+        return term_counts(value)
+
     def index(self, value: Any, **kwargs: Any) -> Iterator[tuple[bytes, int, float, bytes]]:
         fmt = self.format
         boost = fmt.field_boost
@@ -222,6 +277,10 @@ class WordField(TEXT):
 
     def __init__(self, field_boost: float = 1.0) -> None:
         super().__init__(analyzer=WordTokenizer(), phrase=False, field_boost=field_boost)
+
+    def term_counts(self, value: str) -> Counter[str]:
+        """Words with their counts, for ``indexing.fast_writer``."""
+        return Counter(words(value))
 
     def index(self, value: Any, **kwargs: Any) -> Iterator[tuple[bytes, int, float, bytes]]:
         boost = self.format.field_boost

@@ -30,7 +30,7 @@ import shutil
 import threading
 import time
 import warnings
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -45,7 +45,8 @@ from archive.errors import Cancelled, CivLedgerError
 from archive.library import Library
 from archive.models import Document, DocumentStandard, File
 from archive.progress import CancelToken, ProgressCallback, ProgressEvent, no_progress
-from indexing.analysis import BigramField, WordField
+from indexing.analysis import BigramField, WordField, combine_terms
+from indexing.fast_writer import FastSegmentWriter
 
 INDEX_FORMAT = 4
 POINTER = "current.json"
@@ -200,10 +201,15 @@ def _chunks(ids: list[int], size: int = CHUNK) -> Iterator[list[int]]:
         yield ids[start : start + size]
 
 
-def _fields(session: Session, ids: list[int]) -> tuple[dict[int, dict[str, Any]], list[int]]:
-    """Index fields of the live documents among ``ids``, and the ids not (or no longer) live."""
+def _fields(session: Session, ids: list[int], analyzed: Mapping[int, dict[str, Any]] | None = None,
+            ) -> tuple[dict[int, dict[str, Any]], list[int]]:
+    """Index fields of the live documents among ``ids``, and the ids not (or no longer) live.
+
+    ``analyzed`` maps file ids to the terms of their text counted in the extraction workers
+    (``analysis.text_terms``); those documents' text is then not analysed again here.
+    """
     rows = session.execute(
-        select(Document.id, Document.title, Document.doc_number, Document.author,
+        select(Document.id, File.id.label("file_id"), Document.title, Document.doc_number, Document.author,
                Document.caption, Document.remarks, Document.period_id, Document.unit_id,
                Document.updated_at, Document.deleted_at, File.text, File.ext, File.status,
                File.extracted_at, File.original_name)
@@ -223,17 +229,21 @@ def _fields(session: Session, ids: list[int]) -> tuple[dict[int, dict[str, Any]]
         meta = "\n".join(x for x in (r.title, r.doc_number, r.author, r.caption, r.remarks,
                                      r.original_name) if x)
         text = meta + "\n" + (r.text or "")  # content holds the metadata too: one field decides
-        out[r.id] = {
+        fields: dict[str, Any] = {
             "doc_id": str(r.id),
-            "content": text,
             "meta": meta,
-            "words": text,
             "period": str(r.period_id),
             "unit": str(r.unit_id) if r.unit_id is not None else "",
             "standards": " ".join(links.get(r.id, [])),
             "ext": (r.ext or "").lower(),
             "stamp": stamp_of(r.status, r.extracted_at, r.updated_at),
         }
+        terms = analyzed.get(r.file_id) if analyzed else None
+        if terms is not None and r.text and terms["chars"] == len(r.text):
+            fields["_terms"] = combine_terms(meta, terms)
+        else:
+            fields["content"] = fields["words"] = text
+        out[r.id] = fields
     gone = [i for i in ids if i not in out]
     return out, gone
 
@@ -262,7 +272,7 @@ def merge_small_segments(writer: Any, segments: list[Any]) -> list[Any]:
 
 def _writer(ix: FileIndex) -> Any:
     try:
-        return ix.writer(limitmb=WRITER_MB, timeout=LOCK_TIMEOUT)
+        return FastSegmentWriter(ix, timeout=LOCK_TIMEOUT)
     except LockError:
         raise SearchIndexError("检索索引正被另一个程序更新（例如另一个创文台账窗口），请稍后重试。") from None
 
@@ -324,7 +334,9 @@ class BulkUpdater:
         self.removed = 0
         self.written: set[int] = set()
 
-    def update(self, document_ids: list[int]) -> None:
+    def update(self, document_ids: list[int],
+               analyzed: Mapping[int, dict[str, Any]] | None = None) -> None:
+        """Replace the entries of ``document_ids``; ``analyzed`` as for ``_fields``."""
         if self.writer is None:
             _write_lock(self.lib).acquire()
             try:
@@ -337,11 +349,11 @@ class BulkUpdater:
         if self.written.intersection(ids):
             # A deletion only sees committed entries: commit before replacing one again.
             self.commit(final=False)
-            self.update(ids)
+            self.update(ids, analyzed)
             return
         for chunk in _chunks(ids):
             with self.lib.read_session() as s:
-                docs, _gone = _fields(s, chunk)
+                docs, _gone = _fields(s, chunk, analyzed)
             _replace(self.writer, chunk, docs)
             self.indexed += len(docs)
             self.removed += len(chunk) - len(docs)
@@ -401,7 +413,7 @@ def rebuild(lib: Library, progress: ProgressCallback = no_progress,
             ids = _live_ids(lib)
             total = len(ids)
             progress(ProgressEvent(0, total, "重建检索索引"))
-            writer = ix.writer(limitmb=WRITER_MB)
+            writer = FastSegmentWriter(ix)
             try:
                 done = 0
                 for chunk in _chunks(ids):

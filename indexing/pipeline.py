@@ -22,7 +22,7 @@ from archive.models import STATUS_PENDING, Document, File, utcnow
 from archive.progress import CancelToken, ProgressCallback, ProgressEvent, no_progress
 from indexing import index as search_index
 from indexing.proposals import apply_proposals
-from indexing.workers import DEFAULT_TARGET, TIME_LIMIT, Task, run_tasks
+from indexing.workers import ANALYZE_TARGET, DEFAULT_TARGET, TIME_LIMIT, Task, run_tasks
 
 BATCH_FILES = 100
 BATCH_SECONDS = 5.0
@@ -88,20 +88,27 @@ def _extract(
     tasks = [Task(fid, str(_location(lib, sha, ext)), ext) for fid, sha, ext in files]
 
     updater = search_index.BulkUpdater(lib, cancel=cancel) if index and files else None
+    if updater is not None and target == DEFAULT_TARGET:
+        target = ANALYZE_TARGET  # the workers count the text's index terms too
+    analyzed: dict[int, dict[str, Any]] = {}
 
     def flush() -> None:
         nonlocal batch, last_flush
         if batch:
             doc_ids = _store(lib, batch)
             if updater is not None and doc_ids:
-                updater.update(doc_ids)
+                updater.update(doc_ids, analyzed)
         batch = []
+        analyzed.clear()
         last_flush = time.monotonic()
 
     progress(ProgressEvent(0, total, "提取文字"))
     try:
         for task, result in run_tasks(tasks, workers=workers, time_limit=time_limit,
                                       target=target, cancel=cancel):
+            terms = result.pop("terms", None)
+            if terms is not None:
+                analyzed[task.key] = terms
             batch.append((task.key, result))
             statuses[result["status"]] += 1
             done += 1

@@ -32,11 +32,13 @@ from typing import Any
 from archive.progress import CancelToken
 
 DEFAULT_TARGET = "indexing.extract:extract_task"
+# The same, with the text's index terms (``indexing.analysis.text_terms``) for a run that indexes.
+ANALYZE_TARGET = "indexing.extract:extract_and_analyze_task"
 # Seconds one file may take; generous, since a 500-page PDF on a slow PC takes a while.
 TIME_LIMIT = 120.0
 MEMORY_LIMIT_MB = 3072
 _PRELOAD = ["indexing.extract", "indexing.extract.docx", "indexing.extract.pdf",
-            "indexing.proposals", "pymupdf", "lxml.etree"]
+            "indexing.proposals", "indexing.analysis", "rjieba", "pymupdf", "lxml.etree"]
 
 
 @dataclass(frozen=True)

@@ -150,3 +150,15 @@ def extract_task(path: str, ext: str) -> dict[str, Any]:
         if proposed:
             result.info["proposed"] = proposed
     return result.as_dict()
+
+
+def extract_and_analyze_task(path: str, ext: str) -> dict[str, Any]:
+    """``extract_task`` plus the search-index terms of the text, for a run that also indexes:
+    the analysis (bigrams, jieba words: half the cost of indexing) then runs in the worker
+    processes, in parallel, instead of in the one process that writes the index."""
+    from indexing.analysis import text_terms
+
+    result = extract_task(path, ext)
+    if result.get("text"):
+        result["terms"] = text_terms(result["text"])
+    return result

@@ -1,0 +1,225 @@
+"""The bulk segment writer writes what Whoosh's own writer writes, posting for posting."""
+
+from __future__ import annotations
+
+import random
+from collections import Counter
+from pathlib import Path
+from typing import Any
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from whoosh import index as whoosh_index
+from whoosh.fields import ID, TEXT, Schema
+from whoosh.qparser import QueryParser
+
+from archive.importer import import_paths
+from archive.library import Library
+from indexing import index as search_index
+from indexing.analysis import combine_terms, index_terms, term_counts, text_terms, words
+from indexing.fast_writer import FastSegmentWriter
+from indexing.index import make_schema, merge_small_segments
+from indexing.pipeline import extract_pending
+from tests.factories import make_docx, make_pdf
+
+SYLLABLES = ("创建", "文明", "城市", "志愿", "服务", "垃圾", "分类", "社区", "东城", "街道",
+             "宣传", "教育", "会议", "记录", "整治", "环境", "群众", "满意", "测评", "台账")
+
+
+def _doc(rng: random.Random, n: int) -> dict[str, Any]:
+    """A document as ``indexing.index._fields`` makes one: Chinese text with numbers, 文号,
+    repeated words (frequencies above 1) and a long enough body for several blocks."""
+    body = "".join(rng.choice(SYLLABLES) + rng.choice(("", "，", "。", "\n", "2023年", "12号", "ABc"))
+                   for _ in range(rng.randint(1, 120)))
+    title = f"关于{rng.choice(SYLLABLES)}{rng.choice(SYLLABLES)}的通知 〔2023〕{n}号"
+    return {"doc_id": str(n), "content": title + "\n" + body, "meta": title,
+            "words": title + "\n" + body, "period": str(1 + n % 3), "unit": str(n % 5),
+            "standards": " ".join(str(s) for s in range(n % 4)), "ext": ("docx", "pdf")[n % 2],
+            "stamp": f"ok|{n}"}
+
+
+def _postings(ix: Any) -> dict[tuple[str, bytes], list[tuple[int, float, bytes]]]:
+    """Every posting of every term, with the term's statistics, segment by segment."""
+    out: dict[tuple[str, bytes], list[Any]] = {}
+    with ix.reader() as reader:
+        for fieldname, tbytes in reader.all_terms():
+            info = reader.term_info(fieldname, tbytes)
+            m = reader.postings(fieldname, tbytes)
+            rows = []
+            while m.is_active():
+                rows.append((m.id(), m.weight(), m.value()))
+                m.next()
+            out[fieldname, tbytes] = [rows, info.weight(), info.doc_frequency(),
+                                      info.min_length(), info.max_length(), info.max_weight(),
+                                      info.min_id(), info.max_id()]
+    return out
+
+
+def _lengths(ix: Any) -> list[tuple[int, ...]]:
+    with ix.reader() as reader:
+        return [tuple(reader.doc_field_length(d, f) for f in ("content", "meta", "words"))
+                for d in range(reader.doc_count_all())]
+
+
+def _index(path: Path, docs: list[dict[str, Any]], fast: bool, per_segment: int) -> Any:
+    path.mkdir()
+    ix = whoosh_index.create_in(str(path), make_schema())
+    for start in range(0, len(docs), per_segment):
+        writer = FastSegmentWriter(ix) if fast else ix.writer()
+        for fields in docs[start : start + per_segment]:
+            writer.add_document(**fields)
+        writer.commit(merge=False)
+    return ix
+
+
+@pytest.fixture(scope="module")
+def docs() -> list[dict[str, Any]]:
+    rng = random.Random(4)
+    return [_doc(rng, n) for n in range(300)]
+
+
+@pytest.mark.parametrize("per_segment", [300, 70])
+def test_same_postings_statistics_and_lengths_as_whoosh(tmp_path: Path, docs: list[dict[str, Any]],
+                                                        per_segment: int) -> None:
+    ours = _index(tmp_path / "ours", docs, fast=True, per_segment=per_segment)
+    theirs = _index(tmp_path / "whoosh", docs, fast=False, per_segment=per_segment)
+    got, want = _postings(ours), _postings(theirs)
+    assert len(want) > 2000
+    assert any(len(rows) > 128 for rows, *_stats in want.values())  # terms of several blocks
+    assert any(w != 1.0 for rows, *_ in want.values() for _d, w, _v in rows)  # counts > 1
+    assert got == want
+    assert _lengths(ours) == _lengths(theirs)
+    with ours.searcher() as a, theirs.searcher() as b:
+        assert list(a.all_stored_fields()) == list(b.all_stored_fields())
+        for text in ("垃圾分类", "东城街道 会议", "12号", "2023年 NOT 台账"):
+            q = QueryParser("content", ours.schema).parse(text)
+            hits_a = [(h["doc_id"], round(h.score, 5)) for h in a.search(q, limit=None)]
+            hits_b = [(h["doc_id"], round(h.score, 5)) for h in b.search(q, limit=None)]
+            assert hits_a == hits_b and hits_a
+
+
+def test_merges_deletions_and_the_small_segment_policy(tmp_path: Path,
+                                                       docs: list[dict[str, Any]]) -> None:
+    """Segments written by this writer merge (through Whoosh's reader) into the same postings
+    as one segment written at once; deleted documents leave."""
+    ix = _index(tmp_path / "parts", docs[:240], fast=True, per_segment=40)  # 6 small segments
+    writer = FastSegmentWriter(ix)
+    writer.delete_by_term("doc_id", "7")
+    for fields in docs[240:]:
+        writer.add_document(**fields)
+    writer.commit(mergetype=merge_small_segments)
+    assert len(ix._segments()) == 1
+    whole = _index(tmp_path / "whole", [d for d in docs if d["doc_id"] != "7"], fast=False,
+                   per_segment=len(docs))
+    with ix.searcher() as a, whole.searcher() as b:
+        assert sorted(f["doc_id"] for f in a.all_stored_fields()) == sorted(
+            f["doc_id"] for f in b.all_stored_fields())
+        ids_a = {int(f["doc_id"]): n for n, f in enumerate(a.all_stored_fields())}
+        ids_b = {int(f["doc_id"]): n for n, f in enumerate(b.all_stored_fields())}
+    # Same terms; same documents (by doc_id) and counts for each.
+    got, want = _postings(ix), _postings(whole)
+    assert got.keys() == want.keys()
+    inv_a = {n: d for d, n in ids_a.items()}
+    inv_b = {n: d for d, n in ids_b.items()}
+    for key in want:
+        assert sorted((inv_a[d], w, v) for d, w, v in got[key][0]) == sorted(
+            (inv_b[d], w, v) for d, w, v in want[key][0])
+
+
+def test_terms_counted_elsewhere_are_used_as_given(tmp_path: Path,
+                                                   docs: list[dict[str, Any]]) -> None:
+    ours_dir, theirs_dir = tmp_path / "given", tmp_path / "analysed"
+    ours_dir.mkdir()
+    theirs_dir.mkdir()
+    ours = whoosh_index.create_in(str(ours_dir), make_schema())
+    theirs = whoosh_index.create_in(str(theirs_dir), make_schema())
+    a, b = FastSegmentWriter(ours), FastSegmentWriter(theirs)
+    for fields in docs[:50]:
+        meta, body = fields["content"].split("\n", 1)
+        given = dict(fields)
+        del given["content"], given["words"]
+        a.add_document(**given, _terms=combine_terms(meta, text_terms(body)))
+        b.add_document(**fields)
+    a.commit()
+    b.commit()
+    assert _postings(ours) == _postings(theirs)
+
+
+def test_unsupported_fields_and_boosts_are_refused(tmp_path: Path) -> None:
+    ix = whoosh_index.create_in(str(tmp_path), Schema(id=ID(stored=True), body=TEXT(phrase=True)))
+    with pytest.raises(TypeError, match="body"):
+        FastSegmentWriter(ix)
+    ix2_dir = tmp_path / "b"
+    ix2_dir.mkdir()
+    ix2 = whoosh_index.create_in(str(ix2_dir), make_schema())
+    writer = FastSegmentWriter(ix2)
+    with pytest.raises(ValueError, match="boost"):
+        writer.add_document(doc_id="1", content="文明", _boost=2.0)
+    writer.cancel()
+    FastSegmentWriter(ix2).cancel()  # the lock was released
+
+
+CJK = st.characters(min_codepoint=0x4E00, max_codepoint=0x4E30)
+MIXED = st.lists(st.one_of(st.text(CJK, min_size=1, max_size=8),
+                           st.sampled_from(["，", "\n", " ", "2023", "ＡＢ", "12号", "x", "İ"])),
+                 min_size=0, max_size=25).map("".join)
+
+
+@settings(max_examples=200, deadline=None)
+@given(MIXED)
+def test_term_counts_are_index_terms_counted(text: str) -> None:
+    assert dict(term_counts(text)) == {t: len(p) for t, p in index_terms(text).items()}
+
+
+@settings(max_examples=100, deadline=None)
+@given(MIXED, MIXED)
+def test_metadata_and_text_terms_add_up(meta: str, text: str) -> None:
+    whole = meta + "\n" + text
+    combined = combine_terms(meta, text_terms(text))
+    assert combined["content"] == dict(term_counts(whole))
+    assert combined["words"] == dict(Counter(words(whole)))
+
+
+def test_extraction_run_indexes_what_a_rebuild_indexes(ledger: Library, tmp_path: Path,
+                                                       monkeypatch: pytest.MonkeyPatch) -> None:
+    """The terms counted in the extraction workers and added to the metadata's give the index a
+    rebuild from the database gives."""
+    combined: list[str] = []
+    real_combine = search_index.combine_terms
+    monkeypatch.setattr(search_index, "combine_terms", lambda meta, terms: (
+        combined.append(meta), real_combine(meta, terms))[1])
+    src = tmp_path / "src"
+    make_docx(src / "方案.docx", title="东城街道垃圾分类工作方案", doc_number="区城管局〔2023〕8号",
+              author="东城区城管局", date_text="2023年4月1日",
+              paragraphs=["开展垃圾分类志愿服务活动，参与群众300人次。"] * 3)
+    make_pdf(src / "总结.pdf", ["2023年文明城市创建工作总结", "背街小巷改造提升12条，整治环境"])
+    make_docx(src / "空.docx", title="")
+    import_paths(ledger, [src], "2023", standard="1.1.5.1")
+    assert extract_pending(ledger)["indexed"] == 3
+    assert len(combined) == 3  # every file came with the terms of its text counted
+    after_run = _by_document(search_index.open_index(ledger))
+    search_index.rebuild(ledger)
+    rebuilt = _by_document(search_index.open_index(ledger))
+    assert {key[0] for key in after_run if key != "lengths"} >= {"content", "meta", "words"}
+    assert after_run == rebuilt
+
+
+def _by_document(ix: Any) -> dict[Any, Any]:
+    """Postings of live documents by their doc_id, and every document's field lengths (document
+    numbers differ between an index that had entries replaced and a rebuilt one)."""
+    out: dict[Any, Any] = {}
+    with ix.reader() as reader:
+        doc_ids = {n: f["doc_id"] for n, f in reader.iter_docs()}
+        for fieldname, tbytes in reader.all_terms():
+            m = reader.postings(fieldname, tbytes)
+            rows = []
+            while m.is_active():
+                if not reader.is_deleted(m.id()):
+                    rows.append((doc_ids[m.id()], m.weight(), m.value()))
+                m.next()
+            if rows:
+                out[fieldname, tbytes] = sorted(rows)
+        out["lengths"] = {doc_ids[n]: [reader.doc_field_length(n, f) for f in
+                                       ("content", "meta", "words")] for n in doc_ids}
+    return out
