@@ -22,6 +22,9 @@ PER_PAGE = 2
 MAX_PIXELS = 1280
 # A JPEG within MAX_PIXELS is embedded unchanged when its image data is no larger than this.
 RAW_MAX_BYTES = 1024 * 1024
+# Bytes read first when looking for the end of such a JPEG; more (up to RAW_MAX_BYTES) only when
+# it does not end there. A sheet of 2,000 photos then reads a few hundred kilobytes each at most.
+HEAD_BYTES = 64 * 1024
 # The box one photo gets on a portrait A4 page with 2 cm margins, leaving room for its caption.
 BOX_W_CM = 17.0
 BOX_H_CM = 10.2
@@ -77,6 +80,20 @@ def jpeg_stream(data: bytes) -> bytes | None:
     return None
 
 
+def small_jpeg_stream(path: Path | str) -> bytes | None:
+    """``jpeg_stream`` of the file when that stream is at most RAW_MAX_BYTES long, reading no
+    more of the file than needed (phones append videos to motion photos, tools padding)."""
+    with open(path, "rb") as fh:
+        data = fh.read(HEAD_BYTES)
+        stream = jpeg_stream(data)
+        if stream is None and len(data) == HEAD_BYTES:
+            # The stream ends beyond the head, if at all: a prefix of RAW_MAX_BYTES + 2 holds
+            # every stream short enough, and jpeg_stream finds it there as in the whole file.
+            data += fh.read(RAW_MAX_BYTES + 2 - HEAD_BYTES)
+            stream = jpeg_stream(data)
+    return stream if stream is not None and len(stream) <= RAW_MAX_BYTES else None
+
+
 def _scaled_jpeg(path: Path) -> tuple[bytes, int, int] | None:
     """The photo upright (EXIF orientation applied), at most MAX_PIXELS on its longer side,
     as JPEG. A JPEG already that small and upright goes in as it is (without anything appended
@@ -89,8 +106,8 @@ def _scaled_jpeg(path: Path) -> tuple[bytes, int, int] | None:
             w, h = img.size
             if (img.format == "JPEG" and orientation == 1 and max(w, h) <= MAX_PIXELS
                     and img.mode in ("RGB", "L")):
-                stream = jpeg_stream(path.read_bytes())
-                if stream is not None and len(stream) <= RAW_MAX_BYTES:
+                stream = small_jpeg_stream(path)
+                if stream is not None:
                     return stream, w, h
             img.draft("RGB", (MAX_PIXELS, MAX_PIXELS))  # JPEG: decode at a reduced size
             picture = ImageOps.exif_transpose(img) if orientation != 1 else img

@@ -82,7 +82,6 @@ class DocInfo:
     ext: str
     pages: int | None
     original_name: str
-    info: dict[str, Any]
     standard_ids: list[int]
     marking: str | None = None  # the 密级 the text or name carries, when classified
 
@@ -131,7 +130,9 @@ def _classified_ids_from_check(lib: Library, period: str) -> set[int] | None:
     if fn is None:
         return None
     try:
-        return set(fn(lib, period))
+        # A read session: the check's own would take the write lock, and wait for an import.
+        with lib.read_session() as s:
+            return set(fn(s, period))
     except TypeError:
         return None
 
@@ -223,7 +224,7 @@ def select_for_export(lib: Library, period: str, unit: str | None = None,
                    Document.author, Document.retention, Document.classification,
                    Document.remarks, Document.caption, Document.kind, Unit.name,
                    Document.released, Document.source_path, File.sha256, File.size, File.ext,
-                   File.page_count, File.original_name, File.info,
+                   File.page_count, File.original_name,
                    func.substr(File.text, 1, FIRST_CHARS))
             .join(File, File.id == Document.file_id)
             .outerjoin(Unit, Unit.id == Document.unit_id)
@@ -259,10 +260,10 @@ def select_for_export(lib: Library, period: str, unit: str | None = None,
                 remarks=r[7] or "", caption=r[8] or "", kind=r[9] or "document",
                 unit=r[10] or "", released=bool(r[11]), source_path=r[12] or "",
                 sha256=r[13], size=int(r[14]), ext=r[15] or "", pages=r[16],
-                original_name=r[17] or "", info=r[18] or {}, standard_ids=std_ids,
+                original_name=r[17] or "", standard_ids=std_ids,
             )
             if check_ids is None or doc.id in check_ids:
-                doc.marking = classified_marking(r[19], f"{doc.title} {doc.original_name}")
+                doc.marking = classified_marking(r[18], f"{doc.title} {doc.original_name}")
                 if check_ids is not None and doc.marking is None and doc.classification == "公开":
                     doc.marking = "涉密"  # the check's rule found more than the marking says
             classified = doc.is_classified

@@ -27,7 +27,6 @@ import hashlib
 import logging
 import os
 import queue
-import shutil
 import sys
 import threading
 import time
@@ -60,6 +59,13 @@ STAGING_DIR = ".civledger-staging"
 # Files are read back in batches: one flush to the device for the batch, then each file.
 BATCH_FILES = 256
 BATCH_BYTES = 64 * 1024 * 1024
+# The copy loop hands written files to the reading thread in groups of this many (or bytes);
+# at most HANDOFF_QUEUE groups wait, so the read-back stays close behind the copy.
+HANDOFF_FILES = 32
+HANDOFF_BYTES = 8 * 1024 * 1024
+HANDOFF_QUEUE = 16
+# Read-back buffer: large enough that a file takes few system calls and hash updates.
+READ_CHUNK = 1024 * 1024
 # Files an operating system or an office program leaves in a folder someone opened: never ours,
 # never removed, not reported as tampering.
 OS_ARTEFACTS = frozenset({"thumbs.db", "desktop.ini", ".ds_store", "ehthumbs.db"})
@@ -86,7 +92,7 @@ class Entry:
     path: str
     size: int
     sha256: str
-    source: Path | None = None
+    source: str | Path | None = None
     data: bytes | None = None
     label: str = ""
 
@@ -137,21 +143,35 @@ def hash_path(path: Path | str, buf: bytearray | None = None, written: bool = Fa
         os.close(fd)
 
 
+_BINARY = getattr(os, "O_BINARY", 0)
+_SENDFILE = hasattr(os, "sendfile") and sys.platform.startswith("linux")
+
+
 def copy_file(src: Path | str, dst: Path | str, size: int) -> None:
     """Copy content only (no metadata), in the kernel where it can (sendfile): the lean part of
-    ``shutil.copyfile`` without its checks, which cost five ``stat`` calls a file."""
-    with open(src, "rb") as fin, open(dst, "wb") as fout:
-        if hasattr(os, "sendfile") and sys.platform.startswith("linux"):
-            offset = 0
-            try:
-                while sent := os.sendfile(fout.fileno(), fin.fileno(), offset,
-                                          max(size, 1024 * 1024)):
-                    offset += sent
-                return
-            except OSError as exc:
-                if exc.errno not in (errno.EINVAL, errno.ENOSYS, errno.ENOTSUP) or offset:
-                    raise
-        shutil.copyfileobj(fin, fout, CHUNK)
+    ``shutil.copyfile`` without its checks, which cost five ``stat`` calls a file, and on bare
+    descriptors rather than Python file objects (per-file cost matters at 20,000 files)."""
+    fin = os.open(src, os.O_RDONLY | _BINARY)
+    try:
+        fout = os.open(dst, os.O_WRONLY | os.O_CREAT | os.O_TRUNC | _BINARY, 0o666)
+        try:
+            if _SENDFILE:
+                offset = 0
+                try:
+                    while sent := os.sendfile(fout, fin, offset, max(size - offset, CHUNK)):
+                        offset += sent
+                    return
+                except OSError as exc:
+                    if exc.errno not in (errno.EINVAL, errno.ENOSYS, errno.ENOTSUP) or offset:
+                        raise
+            while chunk := os.read(fin, CHUNK):
+                view = memoryview(chunk)
+                while view:
+                    view = view[os.write(fout, view):]
+        finally:
+            os.close(fout)
+    finally:
+        os.close(fin)
 
 
 def write_marker(root: Path, state: str, detail: str = "") -> None:
@@ -197,6 +217,10 @@ class PackageWriter:
     # -- the run ---------------------------------------------------------------------------
     def run(self) -> WriteResult:
         self.root.mkdir(parents=True, exist_ok=True)
+        with os.scandir(self.root) as listing:
+            # Into an empty folder everything is written anew and nothing can be left over:
+            # no walk over 20,000 files to find what to remove.
+            fresh = next(listing, None) is None
         self._old = read_manifest(self.root) or {}
         write_marker(self.root, "正在导出")
         for name in (MANIFEST_TXT, TAGMANIFEST_TXT, BAG_INFO_TXT, BAGIT_TXT):
@@ -214,7 +238,8 @@ class PackageWriter:
             log.debug("copied and read back (%.2f s)", time.monotonic() - started)
             for entry in failed:
                 self._repair(entry)
-            self._remove_unplanned()
+            if not fresh:
+                self._remove_unplanned()
             if not self.verify_device:
                 self._report("正在写入U盘缓存")
                 flush_files(self.root, [os.path.join(self._root, e.path) for e in self.entries])
@@ -322,12 +347,13 @@ class PackageWriter:
             try:
                 self._copy(e.source, target, e.size)
             except FileNotFoundError as exc:
-                if exc.filename != str(e.source):
+                if exc.filename is None or os.fspath(exc.filename) != os.fspath(e.source):
                     raise
                 self._current = None
+                name = os.path.basename(e.source)
                 self.result.problems.append({
                     "kind": "source_missing", "path": e.path,
-                    "message": f"资料库中缺少“{e.label}”的文件（{e.source.name}），无法导出到"
+                    "message": f"资料库中缺少“{e.label}”的文件（{name}），无法导出到"
                                f"“{e.path}”。请运行 verify 检查资料库，或重新导入该文件。"})
                 return False
         self._current = None
@@ -375,27 +401,35 @@ class PackageWriter:
 
     def _pipeline(self, keep: list[Entry], check: list[Entry], write: list[Entry],
                   moves: dict[str, Path]) -> list[Entry]:
-        """Copy on this thread, read back on another; returns entries whose read-back failed."""
-        jobs: queue.Queue[tuple[Entry, bool] | None] = queue.Queue(maxsize=4 * BATCH_FILES)
+        """Copy on this thread, read back on another; returns entries whose read-back failed.
+
+        Files go to the reading thread in small groups (``HANDOFF_FILES``) rather than one by
+        one: each hand-over wakes that thread, and 20,000 wake-ups cost the copy loop more than
+        the copying of many small files does.
+        """
+        jobs: queue.Queue[list[tuple[Entry, bool]] | None] = queue.Queue(maxsize=HANDOFF_QUEUE)
         failed: list[Entry] = []
         errors: list[BaseException] = []
         stop = threading.Event()
 
         def verifier() -> None:
-            buf = bytearray(CHUNK)
+            buf = bytearray(READ_CHUNK)
             batch: list[tuple[Entry, bool]] = []
             size = 0
             try:
                 while not stop.is_set():
-                    job = jobs.get()
-                    if job is not None:
-                        batch.append(job)
-                        size += job[0].size
-                    if batch and (job is None or len(batch) >= BATCH_FILES
-                                  or size >= BATCH_BYTES):
+                    group = jobs.get()
+                    if group is not None:
+                        batch += group
+                        size += sum(e.size for e, _ in group)
+                    # Reading from the cache, each group is read back at once (its pages are
+                    # likely still in the processor's cache); from the device, in batches that
+                    # share one flush.
+                    if batch and (group is None or not self.verify_device
+                                  or len(batch) >= BATCH_FILES or size >= BATCH_BYTES):
                         self._verify_batch(batch, buf, failed, stop)
                         batch, size = [], 0
-                    if job is None:
+                    if group is None:
                         return
             except OSError as exc:
                 errors.append(exc)
@@ -404,22 +438,34 @@ class PackageWriter:
         thread = threading.Thread(target=verifier, name="package-verify", daemon=True)
         thread.start()
 
-        def put(job: tuple[Entry, bool] | None) -> None:
+        def put(group: list[tuple[Entry, bool]] | None) -> None:
             while True:
                 if errors:
                     raise errors[0]
                 try:
-                    jobs.put(job, timeout=0.2)
+                    jobs.put(group, timeout=0.2)
                     return
                 except queue.Full:
                     self._check_cancel()
                     self._report("正在读回核对")
 
+        pending: list[tuple[Entry, bool]] = []
+        pending_bytes = 0
+
+        def hand_over(e: Entry, written: bool) -> None:
+            nonlocal pending, pending_bytes
+            pending.append((e, written))
+            pending_bytes += e.size
+            if len(pending) >= HANDOFF_FILES or pending_bytes >= HANDOFF_BYTES:
+                put(pending)
+                pending, pending_bytes = [], 0
+
         def process(keep: list[Entry], check: list[Entry], write: list[Entry]) -> None:
+            nonlocal pending, pending_bytes
             for e in keep:
-                put((e, False))
+                hand_over(e, False)
                 self.result.unchanged += 1
-            buf = bytearray(CHUNK)
+            buf = bytearray(READ_CHUNK)
             for e in check:
                 self._check_cancel()
                 try:
@@ -438,8 +484,11 @@ class PackageWriter:
             for e in write:
                 self._check_cancel()
                 if self._write(e, moves):
-                    put((e, True))
+                    hand_over(e, True)
                 self._report(f"正在复制 {e.label or e.path.rsplit('/', 1)[-1]}")
+            if pending:
+                put(pending)
+                pending, pending_bytes = [], 0
 
         try:
             process(keep, check, write)
