@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import datetime as dt
 import gc
+import json
 from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
 
-from sqlalchemy import Select, String, cast, func, select
+from sqlalchemy import Connection, Select, String, Text, cast, func, literal_column, select
 from sqlalchemy.orm import Session
 
 from archive import audit
@@ -137,6 +138,25 @@ def _gc_paused() -> Iterator[None]:
             gc.enable()
 
 
+def raw_rows(conn: Connection, stmt: Select[Any]) -> list[tuple[Any, ...]]:
+    """The rows of ``stmt`` as plain tuples, straight from the DB-API cursor.
+
+    At 100,000 rows SQLAlchemy's result processing and ``Row`` objects cost more than the query
+    itself. Only for statements whose values need no type processing (numbers, text, and dates
+    cast to text), and whose parameters are plain numbers or text.
+    """
+    compiled = stmt.compile(dialect=conn.dialect, compile_kwargs={"render_postcompile": True})
+    params = compiled.params
+    args: Any = (tuple(params[name] for name in compiled.positiontup or ())
+                 if compiled.positional else params)
+    cursor = conn.connection.cursor()
+    try:
+        cursor.execute(compiled.string, args)
+        return cursor.fetchall()
+    finally:
+        cursor.close()
+
+
 def list_documents(
     session: Session,
     period: str | None = None,
@@ -144,23 +164,27 @@ def list_documents(
     unit: str | None = None,
     deleted: bool = False,
 ) -> list[dict[str, Any]]:
-    """Rows for listing, fast at 100k: one two-table query, the small tables (periods,
-    units, indicator codes) mapped through dicts instead of joins, Core rows, GC paused."""
+    """Rows for listing, fast at 100k: one two-table query read through the raw cursor, the
+    small tables (periods, units, indicator codes) mapped through dicts instead of joins, GC
+    paused while the row dicts are built."""
     where = _filters(session, period, standard, unit, deleted)
     conn = session.connection()
-    periods = dict(conn.execute(select(Period.id, Period.label)).all())
-    units = dict(conn.execute(select(Unit.id, Unit.name)).all())
-    codes = dict(conn.execute(select(Indicator.id, Indicator.code)).all())
+    periods = dict(raw_rows(conn, select(Period.id, Period.label)))
+    units = dict(raw_rows(conn, select(Unit.id, Unit.name)))
+    codes = dict(raw_rows(conn, select(Indicator.id, Indicator.code)))
     with _gc_paused():
         links: dict[int, list[str]] = {}
-        for doc_id, ind_id in conn.execute(
+        for doc_id, ind_id in raw_rows(conn,
             select(DocumentStandard.document_id, DocumentStandard.indicator_id)
             .join(Document, Document.id == DocumentStandard.document_id)
             .where(*where)
             .order_by(DocumentStandard.document_id, DocumentStandard.id)
         ):
-            links.setdefault(doc_id, []).append(codes[ind_id])
-        rows = conn.execute(
+            if doc_id in links:
+                links[doc_id].append(codes[ind_id])
+            else:
+                links[doc_id] = [codes[ind_id]]
+        rows = raw_rows(conn,
             select(
                 Document.id, Document.title, Document.doc_number,
                 cast(Document.doc_date, String),  # ISO text on both databases
@@ -171,17 +195,83 @@ def list_documents(
             .join(File, File.id == Document.file_id)
             .where(*where)
             .order_by(Document.id)
-        ).all()
+        )
+        get_unit, get_links = units.get, links.get
         return [
             {
-                "id": r[0], "title": r[1], "doc_number": r[2], "doc_date": r[3],
-                "author": r[4], "classification": r[5], "kind": r[6], "source_path": r[7],
-                "period": periods[r[8]], "unit": units.get(r[9]), "sha256": r[10],
-                "size": r[11], "ext": r[12], "status": r[13], "pages": r[14],
-                "standards": links.get(r[0], []),
+                "id": i, "title": title, "doc_number": number, "doc_date": date,
+                "author": author, "classification": classification, "kind": kind,
+                "source_path": source, "period": periods[period_id], "unit": get_unit(unit_id),
+                "sha256": sha, "size": size, "ext": ext, "status": status, "pages": pages,
+                "standards": get_links(i, []),
             }
-            for r in rows
+            for (i, title, number, date, author, classification, kind, source, period_id,
+                 unit_id, sha, size, ext, status, pages) in rows
         ]
+
+
+# The fields of a listed document, in output order, as the database holds them.
+_JSON_FIELDS: tuple[tuple[str, Any], ...] = (
+    ("id", Document.id), ("title", Document.title), ("doc_number", Document.doc_number),
+    ("doc_date", Document.doc_date), ("author", Document.author),
+    ("classification", Document.classification), ("kind", Document.kind),
+    ("source_path", Document.source_path), ("period", Period.label), ("unit", Unit.name),
+    ("sha256", File.sha256), ("size", File.size), ("ext", File.ext), ("status", File.status),
+    ("pages", File.page_count),
+)
+# A document's standards in the order they were linked (as ``list_documents`` gives them).
+# SQLite before 3.44 has no ORDER BY inside an aggregate; it aggregates an ordered subquery
+# in that order (the subquery is a co-routine read in order; ``tests`` pin it).
+_STANDARDS_SQL = {
+    "sqlite": "json((SELECT json_group_array(code) FROM (SELECT indicator.code AS code "
+              "FROM document_standard JOIN indicator "
+              "ON indicator.id = document_standard.indicator_id "
+              "WHERE document_standard.document_id = document.id "
+              "ORDER BY document_standard.id)))",
+    "postgresql": "(SELECT coalesce(json_agg(indicator.code ORDER BY document_standard.id), "
+                  "'[]'::json) FROM document_standard JOIN indicator "
+                  "ON indicator.id = document_standard.indicator_id "
+                  "WHERE document_standard.document_id = document.id)",
+}
+
+
+def documents_json(
+    session: Session,
+    period: str | None = None,
+    standard: str | None = None,
+    unit: str | None = None,
+    deleted: bool = False,
+) -> str:
+    """``{"documents": [...]}`` as JSON text, each entry what ``list_documents`` gives.
+
+    What ``documents list --json`` prints. The database writes each document's JSON object
+    (SQLite's ``json_object``, PostgreSQL's ``json_build_object``, both in C), so Python only
+    joins 100,000 strings instead of building and encoding 1.6 million values: several times
+    faster than ``json.dumps(list_documents(...))``. Other databases take that slower way.
+    """
+    where = _filters(session, period, standard, unit, deleted)
+    conn = session.connection()
+    dialect = conn.dialect.name
+    if dialect not in _STANDARDS_SQL:
+        return json.dumps({"documents": list_documents(session, period, standard, unit,
+                                                       deleted)},
+                          ensure_ascii=False, default=str)
+    args: list[Any] = []
+    for key, column in _JSON_FIELDS:
+        args += [literal_column(f"'{key}'"), column]
+    args += [literal_column("'standards'"), literal_column(_STANDARDS_SQL[dialect])]
+    if dialect == "sqlite":
+        doc = func.json_object(*args)
+    else:
+        doc = cast(func.json_build_object(*args), Text)
+    rows = raw_rows(conn, select(doc)
+                    .select_from(Document)
+                    .join(File, File.id == Document.file_id)
+                    .join(Period, Period.id == Document.period_id)
+                    .outerjoin(Unit, Unit.id == Document.unit_id)
+                    .where(*where)
+                    .order_by(Document.id))
+    return '{"documents": [' + ", ".join([text for (text,) in rows]) + "]}"
 
 
 def get_document(session: Session, doc_id: int) -> Document:

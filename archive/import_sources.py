@@ -19,15 +19,16 @@ from typing import BinaryIO
 JUNK_NAMES = {"thumbs.db", "desktop.ini", ".ds_store", "ehthumbs.db"}
 
 
-@dataclass
+@dataclass(slots=True)
 class SourceItem:
     source_path: str  # as shown to the user: relative to the folder given, "/" separated
     name: str
     folders: tuple[str, ...]  # folder names from the top (for mapping to standards and units)
-    size: int = 0
-    opener: Callable[[], BinaryIO] | None = None
+    size: int = 0  # known for zip entries; a plain file's is read when it is staged
+    opener: Callable[[], BinaryIO] | None = None  # zip entries
     refused: str = ""  # the reason, when the item cannot be imported
     origin: str = ""  # the real path on disk (or the zip's), for messages
+    path: str = ""  # a plain file on disk, read by the store directly
 
 
 @dataclass
@@ -72,10 +73,6 @@ def unsafe_zip_name(name: str) -> bool:
     return ".." in norm.split("/")
 
 
-def _file_opener(path: Path) -> Callable[[], BinaryIO]:
-    return lambda: open(path, "rb")  # noqa: SIM115 - the importer closes it
-
-
 def _zip_items(
     zip_path: Path, display: str, folders: tuple[str, ...], stack: ExitStack
 ) -> Iterator[SourceItem]:
@@ -114,21 +111,57 @@ def _zip_items(
         yield item
 
 
-def _file_item(path: Path, display: str, folders: tuple[str, ...],
+def _file_item(path: str, name: str, display: str, folders: tuple[str, ...],
                stack: ExitStack) -> Iterator[SourceItem]:
-    if path.suffix.lower() == ".zip":
-        yield from _zip_items(path, display, folders, stack)
+    """One file found on disk (a zip becomes its entries). Nothing is read or stat-ed here:
+    the store reads the file when it stages it, and a file that cannot be read is refused
+    then, with the reason."""
+    if name[-4:].lower() == ".zip":
+        yield from _zip_items(Path(path), display, folders, stack)
         return
-    item = SourceItem(display, path.name, folders, origin=str(path))
-    if reason := junk_reason(path.name):
-        item.refused = reason
-    else:
+    yield SourceItem(display, name, folders, refused=junk_reason(name), origin=path,
+                     path=path)
+
+
+def _walk(top: str, prefix: str, folders: tuple[str, ...], out: SourceList) -> None:
+    """Files of ``top`` by name, then its sub-folders by name, depth first (as ``os.walk``
+    yields them); ``scandir`` tells files from folders without a ``stat`` per file."""
+    try:
+        with os.scandir(top) as it:
+            entries = sorted(it, key=lambda e: e.name)
+    except OSError as exc:
+        name = os.path.basename(top)
+        out.items.append(SourceItem(prefix.rstrip("/") or name, name, (), origin=top,
+                                    refused=f"文件夹无法读取：{exc.strerror or exc}"))
+        return
+    subdirs: list[os.DirEntry[str]] = []
+    for entry in entries:
         try:
-            item.size = path.stat().st_size
-            item.opener = _file_opener(path)
-        except OSError as exc:
-            item.refused = f"无法读取：{exc.strerror or exc}"
-    yield item
+            is_dir = entry.is_dir()
+        except OSError:
+            is_dir = False
+        if is_dir:
+            if entry.is_symlink():
+                out.items.append(SourceItem(prefix + entry.name, entry.name, folders,
+                                            origin=entry.path,
+                                            refused="指向其他位置的文件夹链接，未导入；"
+                                                    "请直接导入它指向的文件夹"))
+            else:
+                subdirs.append(entry)
+            continue
+        try:
+            regular = entry.is_file()
+        except OSError:
+            regular = True  # let reading it give the reason
+        if not regular and os.path.exists(entry.path):
+            # A pipe or device: opening it could wait forever.
+            out.items.append(SourceItem(prefix + entry.name, entry.name, folders,
+                                        origin=entry.path, refused="不是普通文件，未导入"))
+            continue
+        out.items.extend(_file_item(entry.path, entry.name, prefix + entry.name, folders,
+                                    out._stack))
+    for entry in subdirs:
+        _walk(entry.path, f"{prefix}{entry.name}/", (*folders, entry.name), out)
 
 
 def collect(paths: list[Path]) -> SourceList:
@@ -137,24 +170,9 @@ def collect(paths: list[Path]) -> SourceList:
     for given in paths:
         given = Path(given)
         if given.is_dir():
-            root_name = given.resolve().name
-
-            def unreadable(exc: OSError, given: Path = given) -> None:
-                where = Path(exc.filename or given)
-                rel = where.relative_to(given).as_posix() if where != given else given.name
-                out.items.append(SourceItem(rel, where.name, (), origin=str(where),
-                                            refused=f"文件夹无法读取：{exc.strerror or exc}"))
-
-            for dirpath, dirnames, filenames in os.walk(given, onerror=unreadable):
-                dirnames.sort()
-                rel_dir = Path(dirpath).relative_to(given)
-                rel_parts = tuple(p for p in rel_dir.parts if p != ".")
-                for fname in sorted(filenames):
-                    display = "/".join((*rel_parts, fname))
-                    out.items.extend(_file_item(Path(dirpath) / fname, display,
-                                                (root_name, *rel_parts), out._stack))
+            _walk(str(given), "", (given.resolve().name,), out)
         elif given.exists():
-            out.items.extend(_file_item(given, given.name, (), out._stack))
+            out.items.extend(_file_item(str(given), given.name, given.name, (), out._stack))
         else:
             out.items.append(SourceItem(str(given), given.name, (),
                                         refused="找不到该文件或文件夹", origin=str(given)))

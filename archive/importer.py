@@ -12,6 +12,7 @@ from __future__ import annotations
 import datetime as dt
 import errno
 import json
+import threading
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -22,7 +23,7 @@ from sqlalchemy.orm import Session
 
 from archive.audit import current_actor
 from archive.errors import Cancelled
-from archive.filestore import WHOLE_READ_LIMIT, StagedFile, normalise_ext
+from archive.filestore import WHOLE_READ_LIMIT, FileStore, StagedFile, normalise_ext
 from archive.folder_mapping import StandardKey, StandardMatcher, UnitMatcher
 from archive.frameworks import current_framework
 from archive.import_sources import SourceItem, collect
@@ -41,9 +42,12 @@ from archive.models import (
 from archive.periods import get_period
 from archive.progress import CancelToken, ProgressCallback, ProgressEvent, no_progress
 
+# Files per transaction: a sync of the store and a commit each.
 BATCH = 500
 # Threads that read, hash and stage files; I/O and hashing release the GIL.
 STAGE_THREADS = 2
+# Files per staging task.
+CHUNK = 25
 
 PHOTO_EXTS = {"jpg", "jpeg", "png", "gif", "bmp", "tif", "tiff", "heic", "webp"}
 VIDEO_EXTS = {"mp4", "avi", "mov", "wmv", "mkv", "flv"}
@@ -114,6 +118,21 @@ class _Context:
     unit_id: int | None
     matcher: StandardMatcher
     units: UnitMatcher
+    _targets: dict[tuple[str, ...], tuple[list[int], int | None]] = field(default_factory=dict)
+
+    def targets(self, folders: tuple[str, ...]) -> tuple[list[int], int | None]:
+        """The standards and unit a file goes to: as given, else from its folders' names
+        (worked out once per folder; a folder holds many files)."""
+        hit = self._targets.get(folders)
+        if hit is None:
+            if self.standard_ids is not None:
+                std_ids = self.standard_ids
+            else:
+                sid = self.matcher.match(folders)
+                std_ids = [sid] if sid is not None else []
+            unit_id = self.unit_id if self.unit_id is not None else self.units.match(folders)
+            hit = self._targets[folders] = (std_ids, unit_id)
+        return hit
 
 
 def _prepare(session: Session, period: str, standard: str | None, unit: str | None,
@@ -152,13 +171,27 @@ def _prepare(session: Session, period: str, standard: str | None, unit: str | No
                     units)
 
 
-def _read(item: SourceItem, lib: Library) -> StagedFile:
-    assert item.opener is not None
-    ext = normalise_ext(item.name)
-    with item.opener() as stream:
-        if item.size <= WHOLE_READ_LIMIT:
-            return lib.store.stage_bytes(stream.read(), ext)
-        return lib.store.stage_stream(stream, ext)
+def _stage(store: FileStore, item: SourceItem) -> StagedFile | str:
+    """The staged content, or the reason the file cannot be read. A full disk is not a
+    property of one file: it propagates and stops the import."""
+    try:
+        ext = normalise_ext(item.name)
+        if item.path:
+            return store.stage_file(item.path, ext)
+        assert item.opener is not None
+        with item.opener() as stream:
+            if item.size <= WHOLE_READ_LIMIT:
+                return store.stage_bytes(stream.read(), ext)
+            return store.stage_stream(stream, ext)
+    except OSError as exc:
+        if exc.errno == errno.ENOSPC:
+            raise
+        return f"无法读取：{exc.strerror or exc}"
+    except Exception as exc:  # noqa: BLE001 - a broken zip entry, for example
+        return f"无法读取：{exc}"
+
+
+Outcome = StagedFile | str | None  # staged, the reason it could not be read, or not attempted
 
 
 def import_paths(
@@ -173,29 +206,32 @@ def import_paths(
     """File everything under ``paths`` into ``period``; see the module docstring.
 
     Files are read, hashed and written to the store's staging area by a few threads (file I/O
-    and SHA-256 release the GIL) one batch ahead, while this thread commits the previous batch.
+    and SHA-256 release the GIL), up to two batches ahead, in chunks of ``CHUNK`` files (a
+    future per file costs more than copying a small file). This thread reports progress,
+    polls ``cancel`` per file and commits each batch while the next ones are staged.
     """
     result = ImportResult()
     with lib.session() as s:
         ctx = _prepare(s, period, standard, unit, result)
+    store = lib.store
+    store.ensure()
     sources = collect(paths)
     items = sources.items
     total = len(items)
     windows = [items[i : i + BATCH] for i in range(0, total, BATCH)]
     accounted: set[int] = set()  # id() of items already in the result
-    outstanding: list[Future[StagedFile | str] | None] = []
-    batch: list[_Pending] = []
+    inflight: dict[int, list[Future[list[Outcome]]]] = {}  # window number -> chunk futures
+    stop = threading.Event()
 
-    def stage(item: SourceItem) -> StagedFile | str:
-        """The staged content, or the reason the file cannot be read."""
+    def stage_chunk(chunk: list[SourceItem]) -> list[Outcome]:
+        out: list[Outcome] = []
         try:
-            return _read(item, lib)
-        except OSError as exc:
-            if exc.errno == errno.ENOSPC:
-                raise
-            return f"无法读取：{exc.strerror or exc}"
-        except Exception as exc:  # noqa: BLE001 - a broken zip entry, for example
-            return f"无法读取：{exc}"
+            for item in chunk:
+                out.append(None if item.refused or stop.is_set() else _stage(store, item))
+        except BaseException:
+            store.discard(o for o in out if isinstance(o, StagedFile))
+            raise
+        return out
 
     def refuse(item: SourceItem, reason: str) -> None:
         accounted.add(id(item))
@@ -205,33 +241,38 @@ def import_paths(
     with ThreadPoolExecutor(max_workers=STAGE_THREADS) as pool, \
             ThreadPoolExecutor(max_workers=1) as disk:
 
-        def submit(window: list[SourceItem]) -> list[Future[StagedFile | str] | None]:
-            return [None if it.refused else pool.submit(stage, it) for it in window]
+        def submit(k: int) -> None:
+            if k < len(windows) and k not in inflight:
+                w = windows[k]
+                inflight[k] = [pool.submit(stage_chunk, w[i : i + CHUNK])
+                               for i in range(0, len(w), CHUNK)]
 
         try:
-            outstanding = submit(windows[0]) if windows else []
             for k, window in enumerate(windows):
-                current, batch = outstanding, []
-                for item, future in zip(window, current, strict=True):
-                    progress(ProgressEvent(done, total, item.source_path))
-                    if cancel is not None:
-                        cancel.raise_if_cancelled()
-                    done += 1
-                    if future is None:
-                        refuse(item, item.refused)
-                        continue
-                    outcome = future.result()
-                    if isinstance(outcome, str):
-                        refuse(item, outcome)
-                        continue
-                    batch.append(_Pending(item, outcome, *_targets(ctx, item)))
-                outstanding = submit(windows[k + 1]) if k + 1 < len(windows) else []
+                submit(k)
+                submit(k + 1)
+                batch: list[_Pending] = []
+                pending_items = iter(window)
+                for future in inflight[k]:
+                    for outcome in future.result():
+                        item = next(pending_items)
+                        progress(ProgressEvent(done, total, item.source_path))
+                        if cancel is not None:
+                            cancel.raise_if_cancelled()
+                        done += 1
+                        if outcome is None or isinstance(outcome, str):
+                            refuse(item, outcome or item.refused)
+                            continue
+                        batch.append(_Pending(item, outcome, *ctx.targets(item.folders)))
                 _flush(lib, ctx, batch, result, disk)
+                del inflight[k]
                 accounted.update(id(p.item) for p in batch)
-                batch = []
             progress(ProgressEvent(total, total, "完成"))
-        except (Cancelled, OSError) as exc:
-            _abandon(lib, batch, outstanding + (current if windows else []))
+        except BaseException as exc:
+            stop.set()
+            _abandon(store, inflight)
+            if not isinstance(exc, Cancelled | OSError):
+                raise
             result.error = _stop_reason(lib, exc)
             for item in items:
                 if id(item) not in accounted:
@@ -241,30 +282,18 @@ def import_paths(
     return result
 
 
-def _targets(ctx: _Context, item: SourceItem) -> tuple[list[int], int | None]:
-    """The standards and unit a file goes to: as given, else from its folders' names."""
-    if ctx.standard_ids is not None:
-        std_ids = ctx.standard_ids
-    else:
-        sid = ctx.matcher.match(item.folders)
-        std_ids = [sid] if sid is not None else []
-    unit_id = ctx.unit_id if ctx.unit_id is not None else ctx.units.match(item.folders)
-    return std_ids, unit_id
-
-
-def _abandon(lib: Library, batch: list[_Pending],
-             futures: list[Future[StagedFile | str] | None]) -> None:
-    """Drop staged content that will not be committed (nothing in the store refers to it)."""
-    lib.store.discard(p.staged for p in batch)
-    for future in futures:
-        if future is None or future.cancel():
-            continue
-        try:
-            outcome = future.result()
-        except Exception:  # noqa: BLE001 - already failing; only cleaning up
-            continue
-        if isinstance(outcome, StagedFile):
-            lib.store.discard([outcome])
+def _abandon(store: FileStore, inflight: dict[int, list[Future[list[Outcome]]]]) -> None:
+    """Drop staged content that will not be committed (no row refers to it). Content already
+    renamed into the store stays there as an orphan, which the next import adopts."""
+    for futures in inflight.values():
+        for future in futures:
+            if future.cancel():
+                continue
+            try:
+                outcomes = future.result()
+            except Exception:  # noqa: BLE001 - already failing; only cleaning up
+                continue
+            store.discard(o for o in outcomes if isinstance(o, StagedFile))
 
 
 def _stop_reason(lib: Library, exc: BaseException) -> str:
@@ -277,47 +306,82 @@ def _stop_reason(lib: Library, exc: BaseException) -> str:
 
 
 _SQLITE_TS = "%Y-%m-%d %H:%M:%S.%f"  # how SQLAlchemy stores DateTime in SQLite
+# One encoder for every audit row: ``json.dumps`` with options builds a new one per call.
+_encode_json = json.JSONEncoder(ensure_ascii=False).encode
 
 
-def _driver_value(value: Any) -> Any:
-    """A value as SQLAlchemy would hand it to the SQLite driver (JSON text, timestamp text)."""
-    if isinstance(value, dt.datetime):
-        return value.strftime(_SQLITE_TS)
-    if isinstance(value, dict):
-        return json.dumps(value, ensure_ascii=False)
-    return value
-
-
-def _insert(session: Session, entity: type[Base], rows: list[dict[str, Any]],
-            want_ids: bool = False) -> list[int]:
-    """Insert many rows of one table; with ``want_ids``, return their ids in order.
+class _Writer:
+    """Inserts rows given as tuples in column order.
 
     On SQLite the rows go straight to the driver in one ``executemany`` (SQLAlchemy's row
-    processing costs more than the insert itself at 10,000 files), with ids given explicitly:
-    the write lock is held first, so no other writer can take them. PostgreSQL batches
-    ``RETURNING`` well and may have other clerks writing, so the sequence decides there.
+    processing costs more than the insert itself at 10,000 files), values already in the form
+    SQLAlchemy would store (timestamp text, JSON text), and ids given explicitly: the session
+    began with ``BEGIN IMMEDIATE`` (``archive.db``), so no other writer can take them.
+    PostgreSQL batches ``RETURNING`` well and may have other clerks writing, so its sequence
+    decides there, through SQLAlchemy.
     """
-    if not rows:
-        return []
-    table = entity.__table__
-    if session.get_bind().dialect.name != "sqlite":
-        if not want_ids:
-            session.execute(insert(table), rows)
+
+    def __init__(self, session: Session) -> None:
+        self.session = session
+        self.sqlite = session.get_bind().dialect.name == "sqlite"
+
+    def timestamp(self, value: dt.datetime) -> Any:
+        return value.strftime(_SQLITE_TS) if self.sqlite else value
+
+    def json(self, value: dict[str, Any] | None) -> Any:
+        if value is None or not self.sqlite:
+            return value
+        return _encode_json(value)
+
+    def file_ids(self, shas: list[str]) -> dict[str, int]:
+        """Ids of the stored files among ``shas``."""
+        if not shas:
+            return {}
+        if not self.sqlite:
+            return dict(self.session.execute(
+                select(File.sha256, File.id).where(File.sha256.in_(shas))).all())
+        return dict(self.session.connection().exec_driver_sql(
+            f"SELECT sha256, id FROM file WHERE sha256 IN ({', '.join('?' * len(shas))})",
+            tuple(shas)).all())
+
+    def insert(self, entity: type[Base], columns: tuple[str, ...], rows: list[tuple[Any, ...]],
+               want_ids: bool = False) -> list[int]:
+        """Insert ``rows``; with ``want_ids``, return their ids in order."""
+        if not rows:
             return []
-        return list(session.scalars(
-            insert(table).returning(table.c.id, sort_by_parameter_order=True), rows).all())
-    conn = session.connection()
-    ids: list[int] = []
-    if want_ids:
-        conn.exec_driver_sql(f"UPDATE {table.name} SET id = id WHERE id = -1")  # take the lock
-        start = (conn.exec_driver_sql(f"SELECT max(id) FROM {table.name}").scalar() or 0) + 1
-        ids = list(range(start, start + len(rows)))
-        rows = [dict(r, id=i) for r, i in zip(rows, ids, strict=True)]
-    columns = list(rows[0])
-    sql = (f"INSERT INTO {table.name} ({', '.join(columns)}) "
-           f"VALUES ({', '.join('?' for _ in columns)})")
-    conn.exec_driver_sql(sql, [tuple(_driver_value(r[c]) for c in columns) for r in rows])
-    return ids
+        table = entity.__table__
+        if not self.sqlite:
+            params = [dict(zip(columns, r, strict=True)) for r in rows]
+            if not want_ids:
+                self.session.execute(insert(table), params)
+                return []
+            return list(self.session.scalars(
+                insert(table).returning(table.c.id, sort_by_parameter_order=True), params).all())
+        conn = self.session.connection()
+        ids: list[int] = []
+        if want_ids:
+            start = (conn.exec_driver_sql(f"SELECT max(id) FROM {table.name}").scalar() or 0) + 1
+            ids = list(range(start, start + len(rows)))
+            columns = ("id", *columns)
+            rows = [(i, *r) for i, r in zip(ids, rows, strict=True)]
+        conn.exec_driver_sql(f"INSERT INTO {table.name} ({', '.join(columns)}) "
+                             f"VALUES ({', '.join('?' * len(columns))})", rows)
+        return ids
+
+
+_FILE_COLUMNS = ("sha256", "size", "original_name", "ext", "page_count", "status",
+                 "status_reason", "info", "created_at")
+_DOCUMENT_COLUMNS = ("period_id", "unit_id", "file_id", "kind", "title", "doc_number",
+                     "doc_date", "author", "retention", "classification", "remarks", "caption",
+                     "source_path", "released", "created_at", "updated_at", "deleted_at")
+_LINK_COLUMNS = ("document_id", "indicator_id")
+_AUDIT_COLUMNS = ("at", "actor", "action", "entity", "entity_id", "before", "after")
+
+
+def _stem(name: str) -> str:
+    """``Path(name).stem`` without a path object per file."""
+    dot = name.rfind(".")
+    return name[:dot] if 0 < dot < len(name) - 1 else name
 
 
 def _flush(lib: Library, ctx: _Context, batch: list[_Pending], result: ImportResult,
@@ -327,43 +391,45 @@ def _flush(lib: Library, ctx: _Context, batch: list[_Pending], result: ImportRes
     if not batch:
         return
     unique: dict[str, StagedFile] = {}
-    first_item: dict[str, SourceItem] = {}
+    first_name: dict[str, str] = {}
+    repeated: list[StagedFile] = []
     for p in batch:
-        if p.staged.sha256 in unique:
-            lib.store.discard([p.staged])
+        sha = p.staged.sha256
+        if sha in unique:
+            repeated.append(p.staged)
         else:
-            unique[p.staged.sha256] = p.staged
-            first_item[p.staged.sha256] = p.item
+            unique[sha] = p.staged
+            first_name[sha] = p.item.name
+    lib.store.discard(repeated)
     stored = disk.submit(lib.store.commit, list(unique.values()))
     try:
-        _insert_batch(lib, ctx, batch, unique, first_item, result, stored)
+        _insert_batch(lib, ctx, batch, unique, first_name, result, stored)
     finally:
         if not stored.done():
             stored.cancel() or stored.exception()  # never leave the disk work running
 
 
 def _insert_batch(lib: Library, ctx: _Context, batch: list[_Pending],
-                  unique: dict[str, StagedFile], first_item: dict[str, SourceItem],
-                  result: ImportResult, stored: Future[list[Path]]) -> None:
+                  unique: dict[str, StagedFile], first_name: dict[str, str],
+                  result: ImportResult, stored: Future[list[str]]) -> None:
     actor = current_actor()
-    now = utcnow()
     filed: list[dict[str, Any]] = []
     unassigned: list[dict[str, Any]] = []
     duplicates: list[dict[str, Any]] = []
+    codes = ctx.codes
     with lib.session() as s:
-        file_ids = dict(
-            s.execute(select(File.sha256, File.id).where(File.sha256.in_(list(unique)))).all()
-        )
+        w = _Writer(s)
+        now = w.timestamp(utcnow())
+        file_ids = w.file_ids(list(unique))
         known_file_ids = list(file_ids.values())
-        new_files = [
-            {"sha256": sha, "size": st.size, "original_name": first_item[sha].name,
-             "ext": st.ext, "page_count": None, "status": STATUS_PENDING,
-             "status_reason": "", "info": {}, "created_at": now}
-            for sha, st in unique.items()
-            if sha not in file_ids
-        ]
-        ids = _insert(s, File, new_files, want_ids=True)
-        file_ids.update({f["sha256"]: fid for f, fid in zip(new_files, ids, strict=True)})
+        new_shas = [sha for sha in unique if sha not in file_ids]
+        no_info = w.json({})
+        ids = w.insert(File, _FILE_COLUMNS, [
+            (sha, unique[sha].size, first_name[sha], unique[sha].ext, None, STATUS_PENDING, "",
+             no_info, now)
+            for sha in new_shas
+        ], want_ids=True)
+        file_ids.update(zip(new_shas, ids, strict=True))
         # Live documents of this period already holding known content, with their standards
         # (content new to the library cannot have any).
         existing: dict[int, tuple[int, set[int]]] = {}
@@ -381,11 +447,10 @@ def _insert_batch(lib: Library, ctx: _Context, batch: list[_Pending],
         # Decide per file: new document, more links on an existing one, or a duplicate.
         # Documents created in this batch get their ids below; until then they are -n.
         new_docs: list[_Pending] = []
-        links: list[dict[str, Any]] = []
-        audits: list[dict[str, Any]] = []
+        links: list[tuple[int, int]] = []
+        audits: list[tuple[int, str, dict[str, Any]]] = []
         for p in batch:
             fid = file_ids[p.staged.sha256]
-            src = p.item.source_path
             have = existing.get(fid)
             if have is None:
                 new_docs.append(p)
@@ -394,40 +459,43 @@ def _insert_batch(lib: Library, ctx: _Context, batch: list[_Pending],
             doc_id, linked = have
             missing = [sid for sid in p.standard_ids if sid not in linked]
             if not missing:
-                duplicates.append({"source_path": src, "document_id": doc_id,
-                                   "standards": [ctx.codes.get(i, "") for i in sorted(linked)]})
+                duplicates.append({"source_path": p.item.source_path, "document_id": doc_id,
+                                   "standards": [codes.get(i, "") for i in sorted(linked)]})
                 continue
             for sid in missing:
                 linked.add(sid)
-                links.append({"document_id": doc_id, "indicator_id": sid})
-                audits.append({"entity_id": doc_id, "action": "link", "before": None,
-                               "after": {"standard": ctx.codes.get(sid, "")}})
-            filed.append({"source_path": src, "document_id": doc_id,
-                          "standards": [ctx.codes[i] for i in missing], "new": False})
-        titles = [Path(p.item.name).stem for p in new_docs]
-        doc_ids = _insert(s, Document, [
-            {"period_id": ctx.period_id, "unit_id": p.unit_id, "file_id": file_ids[p.staged.sha256],
-             "kind": kind_for_ext(p.staged.ext), "title": title, "doc_number": "",
-             "doc_date": None, "author": "", "retention": "30年", "classification": "公开",
-             "remarks": "", "caption": "", "source_path": p.item.source_path, "released": False,
-             "created_at": now, "updated_at": now, "deleted_at": None}
+                links.append((doc_id, sid))
+                audits.append((doc_id, "link", {"standard": codes.get(sid, "")}))
+            filed.append({"source_path": p.item.source_path, "document_id": doc_id,
+                          "standards": [codes[i] for i in missing], "new": False})
+        period_id = ctx.period_id
+        titles = [_stem(p.item.name) for p in new_docs]
+        doc_ids = w.insert(Document, _DOCUMENT_COLUMNS, [
+            (period_id, p.unit_id, file_ids[p.staged.sha256], kind_for_ext(p.staged.ext), title,
+             "", None, "", "30年", "公开", "", "", p.item.source_path, False, now, now, None)
             for p, title in zip(new_docs, titles, strict=True)
         ], want_ids=True)
         for p, title, doc_id in zip(new_docs, titles, doc_ids, strict=True):
+            src = p.item.source_path
             for sid in p.standard_ids:
-                links.append({"document_id": doc_id, "indicator_id": sid})
-            audits.append({"entity_id": doc_id, "action": "create", "before": None,
-                           "after": {"title": title, "source_path": p.item.source_path}})
+                links.append((doc_id, sid))
+            audits.append((doc_id, "create", {"title": title, "source_path": src}))
             (filed if p.standard_ids else unassigned).append({
-                "source_path": p.item.source_path, "document_id": doc_id,
-                "standards": [ctx.codes[i] for i in p.standard_ids], "new": True})
-        for rows, key in ((links, "document_id"), (audits, "entity_id"),
-                          (duplicates, "document_id"), (filed, "document_id")):
-            for r in rows:
-                if r[key] < 0:
-                    r[key] = doc_ids[-r[key] - 1]
-        _insert(s, DocumentStandard, links)
-        _insert(s, AuditEntry, [dict(a, actor=actor, at=now, entity="document") for a in audits])
+                "source_path": src, "document_id": doc_id,
+                "standards": [codes[i] for i in p.standard_ids], "new": True})
+        for entries in (duplicates, filed):
+            for e in entries:
+                if e["document_id"] < 0:
+                    e["document_id"] = doc_ids[-e["document_id"] - 1]
+
+        def real(doc_id: int) -> int:
+            return doc_ids[-doc_id - 1] if doc_id < 0 else doc_id
+
+        w.insert(DocumentStandard, _LINK_COLUMNS, [(real(d), sid) for d, sid in links])
+        w.insert(AuditEntry, _AUDIT_COLUMNS, [
+            (now, actor, action, "document", real(d), None, w.json(after))
+            for d, action, after in audits
+        ])
         stored.result()  # the content is durable before the rows that point at it commit
     result.filed.extend(filed)
     result.unassigned.extend(unassigned)

@@ -193,18 +193,16 @@ def test_unreadable_file_is_refused_with_reason(lib: Library, tmp_path: Path) ->
 def test_read_failure_is_refused_and_the_rest_filed(lib: Library, tmp_path: Path,
                                                     monkeypatch: pytest.MonkeyPatch) -> None:
     """A locked file (Windows) or a vanished one: that file is refused, the rest filed."""
-    import builtins
-
     make_docx(tmp_path / "d" / "好.docx")
     locked = make_docx(tmp_path / "d" / "被占用.docx", title="另一份")
-    real_open = builtins.open
+    real_open = os.open
 
-    def fake_open(file, mode="r", *a, **kw):  # noqa: ANN001, ANN002, ANN003
-        if Path(str(file)) == locked and "r" in mode:
+    def fake_open(file, flags, *a, **kw):  # noqa: ANN001, ANN002, ANN003
+        if Path(file) == locked:  # Windows' sharing violation reads as EACCES
             raise PermissionError(errno.EACCES, "另一个程序正在使用此文件", str(file))
-        return real_open(file, mode, *a, **kw)
+        return real_open(file, flags, *a, **kw)
 
-    monkeypatch.setattr(builtins, "open", fake_open)
+    monkeypatch.setattr(os, "open", fake_open)
     result = import_paths(lib, [tmp_path / "d"], "2023")
     assert [e["source_path"] for e in result.unassigned] == ["好.docx"]
     assert result.refused == [{"source_path": "被占用.docx",
@@ -220,11 +218,10 @@ def test_full_disk_stops_cleanly_and_keeps_what_was_filed(
         make_docx(tmp_path / "d" / f"{i}.docx", title=f"文件{i}")
     monkeypatch.setattr(importer, "BATCH", 2)
     real = lib.store.stage_bytes
-    calls = {"n": 0}
+    fourth = (tmp_path / "d" / "3.docx").read_bytes()  # in the second batch
 
     def stage(data: bytes, ext: str):  # noqa: ANN202
-        calls["n"] += 1
-        if calls["n"] == 4:
+        if data == fourth:
             raise OSError(errno.ENOSPC, "No space left on device")
         return real(data, ext)
 
