@@ -30,13 +30,14 @@ of the index format: move or rename them only together with ``INDEX_FORMAT`` in
 from __future__ import annotations
 
 import re
+from array import array
 from collections import Counter
 from collections.abc import Iterator
 from typing import Any
 
 from whoosh.analysis import Token, Tokenizer
 from whoosh.fields import TEXT
-from whoosh.formats import Positions
+from whoosh.formats import Existence, Positions
 from whoosh.system import pack_uint
 
 # CJK Unified Ideographs (+ extension A, compatibility ideographs, extensions B–F) and 〇.
@@ -52,6 +53,7 @@ _ALNUM = f"[^\\W_{_CJK_CLASS}]"
 _BIGRAM_RE = re.compile(f"(?=([{_CJK_CLASS}]{{2}}))")
 _WORD_LINES_RE = re.compile(f"^[{_CJK_CLASS}]{{2,}}$", re.MULTILINE)
 _ALNUM_RE = re.compile(f"{_ALNUM}+")
+_HAS_ALNUM_RE = re.compile(_ALNUM)
 _ALNUM_CJK_RE = re.compile(f"({_ALNUM}+)([{_CJK_CLASS}])")
 _CJK_ALNUM_RE = re.compile(f"([{_CJK_CLASS}])({_ALNUM}+)")
 
@@ -129,31 +131,49 @@ def term_counts(text: str) -> Counter[str]:
     return counts
 
 
+def term_set(text: str) -> set[str]:
+    """The ``content`` terms of ``text`` without their counts (the field records presence):
+    sets fill faster than counters."""
+    folded = fold(text)
+    terms = set(_BIGRAM_RE.findall(folded))
+    runs = CJK_RUN_RE.findall(folded)
+    terms.update([run[0] for run in runs])
+    terms.update([run[-1] for run in runs])
+    if _HAS_ALNUM_RE.search(folded):
+        terms.update([token.lower() for token in _ALNUM_RE.findall(folded)])
+        terms.update([a.lower() + b for a, b in _ALNUM_CJK_RE.findall(folded)])
+        terms.update([a + b.lower() for a, b in _CJK_ALNUM_RE.findall(folded)])
+    return terms
+
+
 def text_terms(text: str) -> dict[str, Any]:
     """The index terms of a file's extracted text, computed where the text is extracted.
 
     The index's ``content`` is the document's metadata, a newline, then this text; ``words`` the
     same. A newline ends every run and token (bigrams, joins, jieba's blocks), so the terms of
-    the whole are the terms of the metadata plus these, added up (``combine_terms``). ``chars``
-    lets the index writer check that the text it has in the database is the one counted here
-    (the same stored file always gives the same text, so a length check is enough).
+    the whole are the terms of the metadata plus these (``combine_terms``). The terms travel
+    joined into one string (pickling a dict of 2,000 strings cost more than counting them);
+    ``chars`` lets the index writer check that the text it has in the database is the one
+    counted here (the same stored file always gives the same text: a length check is enough).
     """
-    return {"content": dict(term_counts(text)), "words": dict(Counter(words(text))),
-            "chars": len(text)}
+    found = Counter(words(text))
+    return {"content": "\0".join(term_set(text)), "words": "\0".join(found),
+            "word_counts": array("I", found.values()), "chars": len(text)}
 
 
-def combine_terms(meta: str, terms: dict[str, Any]) -> dict[str, dict[str, int]]:
-    """Counts of ``meta + "\n" + text`` for the ``content`` and ``words`` fields, from the
-    text's ``text_terms`` (copied in C; only the few terms of the metadata are added one by
-    one)."""
-    out = {}
-    for field, counts in (("content", term_counts(meta)), ("words", Counter(words(meta)))):
-        combined = dict(terms[field])
-        get = combined.get
-        for term, n in counts.items():
-            combined[term] = get(term, 0) + n
-        out[field] = combined
-    return out
+def combine_terms(meta: str, terms: dict[str, Any]) -> dict[str, Any]:
+    """Terms of ``meta + "\n" + text`` for the ``content`` field (which records presence: the
+    text's terms and the metadata's, which may repeat some) and the ``words`` field (with
+    counts), from the text's ``text_terms``."""
+    from indexing.fast_writer import Presence
+
+    text = terms["content"].split("\0") if terms["content"] else []
+    found = dict(zip(terms["words"].split("\0") if terms["words"] else (),
+                     terms["word_counts"], strict=True))
+    get = found.get
+    for word, n in Counter(words(meta)).items():
+        found[word] = get(word, 0) + n
+    return {"content": Presence(text, term_set(meta)), "words": found}
 
 
 def query_parts(text: str) -> list[tuple[str, bool]]:
@@ -252,8 +272,11 @@ class BigramField(TEXT):
     without a Token object per term: indexing is where Whoosh spends its time.
     """
 
-    def __init__(self, field_boost: float = 1.0, phrase: bool = False) -> None:
+    def __init__(self, field_boost: float = 1.0, phrase: bool = False,
+                 frequency: bool = True) -> None:
         super().__init__(analyzer=BigramTokenizer(), phrase=phrase, field_boost=field_boost)
+        if not frequency and not phrase:
+            self.format = Existence(field_boost=field_boost)
 
     def term_counts(self, value: str) -> Counter[str]:
         """Terms with their counts, for ``indexing.fast_writer``."""
@@ -262,7 +285,10 @@ class BigramField(TEXT):
     def index(self, value: Any, **kwargs: Any) -> Iterator[tuple[bytes, int, float, bytes]]:
         fmt = self.format
         boost = fmt.field_boost
-        if isinstance(fmt, Positions):
+        if isinstance(fmt, Existence):
+            for term in term_counts(value):
+                yield term.encode("utf-8"), 1, boost, b""
+        elif isinstance(fmt, Positions):
             encode = fmt.encode
             for term, poses in index_terms(value).items():
                 yield term.encode("utf-8"), len(poses), len(poses) * boost, encode(poses)

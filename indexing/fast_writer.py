@@ -23,7 +23,9 @@ import zlib
 from array import array
 from collections import defaultdict, deque
 from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
 from functools import partial
+from itertools import repeat
 from operator import sub
 from pickle import dumps
 from typing import Any
@@ -40,6 +42,16 @@ _LOW = 0xFFFFFFFF
 _DOCNUM = (32).__rrshift__  # packed posting → document number (``p >> 32``)
 _ZERO = array("I", (0,))
 _append = array.append
+
+
+@dataclass
+class Presence:
+    """The terms a document has in a field that records presence only (``Existence``):
+    ``terms`` are distinct, ``more`` may repeat some of them (the few terms of the metadata
+    added to the many of a text, without building a set of the many)."""
+
+    terms: list[str]
+    more: Iterable[str] = ()
 
 
 class TermPool:
@@ -61,6 +73,20 @@ class TermPool:
         """One document's terms of one field, with how often each occurs."""
         postings = map(self._terms(fieldname).__getitem__, counts.keys())
         deque(map(_append, postings, map((docnum << 32).__or__, counts.values())), maxlen=0)
+
+    def add_presence(self, fieldname: str, docnum: int, present: Presence) -> int:
+        """One document's terms of a field that records presence only; returns how many
+        distinct terms that was."""
+        terms = self._terms(fieldname)
+        packed = docnum << 32 | 1
+        deque(map(_append, map(terms.__getitem__, present.terms), repeat(packed)), maxlen=0)
+        added = len(present.terms)
+        for term in present.more:
+            postings = terms[term]
+            if not postings or postings[-1] != packed:
+                postings.append(packed)
+                added += 1
+        return added
 
     def add(self, item: tuple[str, bytes, int, float, bytes]) -> None:
         """One posting from a segment being merged in (``SegmentWriter.add_reader``)."""
@@ -192,10 +218,11 @@ class FastSegmentWriter(SegmentWriter):
         self.pool = TermPool(self.schema)
 
     def add_document(self, **fields: Any) -> None:
-        """As Whoosh's, and ``_terms={field: {term: count}}`` gives a field's terms counted
-        already (``indexing.analysis.text_terms``); the field's value is then not analysed."""
+        """As Whoosh's, and ``_terms={field: {term: count} or Presence}`` gives a field's terms
+        counted already (``indexing.analysis.text_terms``); the field's value is then not
+        analysed."""
         self._check_state()
-        given: dict[str, Mapping[str, int]] = fields.pop("_terms", None) or {}
+        given: dict[str, Mapping[str, int] | Presence] = fields.pop("_terms", None) or {}
         if any(name.startswith("_") for name in fields):
             raise ValueError("FastSegmentWriter does not support boosts or custom stored values")
         schema = self.schema
@@ -215,9 +242,17 @@ class FastSegmentWriter(SegmentWriter):
                 if field.indexed:
                     if counts is None:
                         counts = _counts(field, value)
-                    self.pool.add_counts(name, docnum, counts)
-                    if field.scorable:
-                        length = sum(counts.values())
+                    if isinstance(counts, Presence):
+                        if type(field.format) is not formats.Existence:
+                            raise ValueError(f"{name}: terms without counts for a field that "
+                                             "counts them")
+                        distinct = self.pool.add_presence(name, docnum, counts)
+                    else:
+                        self.pool.add_counts(name, docnum, counts)
+                        distinct = len(counts)
+                    if field.scorable:  # as Whoosh counts it: Existence counts each term once
+                        length = (distinct if type(field.format) is formats.Existence
+                                  else sum(counts.values()))
                 pdw.add_field(name, field, value if field.stored else None, length)
                 if field.column_type is not None and value is not None:
                     pdw.add_column_value(name, field.column_type, field.to_column_value(value))

@@ -34,9 +34,10 @@ from collections.abc import Iterable, Iterator, Mapping
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 from whoosh import index as whoosh_index
+from whoosh import scoring
 from whoosh.fields import ID, KEYWORD, STORED, Schema
 from whoosh.index import FileIndex, LockError
 from whoosh.searching import Searcher
@@ -48,7 +49,7 @@ from archive.progress import CancelToken, ProgressCallback, ProgressEvent, no_pr
 from indexing.analysis import BigramField, WordField, combine_terms
 from indexing.fast_writer import FastSegmentWriter
 
-INDEX_FORMAT = 4
+INDEX_FORMAT = 5
 POINTER = "current.json"
 CHUNK = 500
 WRITER_MB = 128
@@ -59,10 +60,15 @@ class SearchIndexError(CivLedgerError):
     """The search index cannot be written (another program holds it, the disk is full …)."""
 
 
+# ``content`` records only which terms a document has: its length says nothing about relevance,
+# so BM25 does not normalise it (ranking comes from ``meta`` and ``words``, which count).
+WEIGHTING = scoring.BM25F(content_B=0.0)
+
+
 def make_schema() -> Schema:
     return Schema(
         doc_id=ID(stored=True, unique=True, sortable=True),  # a column: ids of hits fast
-        content=BigramField(),
+        content=BigramField(frequency=False),  # candidates; words and meta weigh the ranking
         meta=BigramField(field_boost=3.0),
         words=WordField(),
         period=ID(),
@@ -175,7 +181,7 @@ def searcher(lib: Library) -> Searcher:
     # deletion sets, so entries deleted since then would still be found.
     if cached is not None:
         cached[1].close()
-    s = ix.searcher()
+    s = ix.searcher(weighting=WEIGHTING)
     cache[key] = (generation, s)
     return s
 
@@ -206,13 +212,15 @@ def _fields(session: Session, ids: list[int], analyzed: Mapping[int, dict[str, A
     """Index fields of the live documents among ``ids``, and the ids not (or no longer) live.
 
     ``analyzed`` maps file ids to the terms of their text counted in the extraction workers
-    (``analysis.text_terms``); those documents' text is then not analysed again here.
+    (``analysis.text_terms``); those documents' text is neither read nor analysed again here.
     """
+    text = File.text if not analyzed else func.length(File.text)
     rows = session.execute(
-        select(Document.id, File.id.label("file_id"), Document.title, Document.doc_number, Document.author,
-               Document.caption, Document.remarks, Document.period_id, Document.unit_id,
-               Document.updated_at, Document.deleted_at, File.text, File.ext, File.status,
-               File.extracted_at, File.original_name)
+        select(Document.id, File.id.label("file_id"), Document.title, Document.doc_number,
+               Document.author, Document.caption, Document.remarks, Document.period_id,
+               Document.unit_id, Document.updated_at, Document.deleted_at,
+               text.label("text"), File.ext, File.status, File.extracted_at,
+               File.original_name)
         .join(File, File.id == Document.file_id)
         .where(Document.id.in_(ids))
     ).all()
@@ -223,12 +231,12 @@ def _fields(session: Session, ids: list[int], analyzed: Mapping[int, dict[str, A
     ):
         links.setdefault(doc_id, []).append(str(ind_id))
     out: dict[int, dict[str, Any]] = {}
+    unread: dict[int, int] = {}  # document → file whose text must be read after all
     for r in rows:
         if r.deleted_at is not None:
             continue
         meta = "\n".join(x for x in (r.title, r.doc_number, r.author, r.caption, r.remarks,
                                      r.original_name) if x)
-        text = meta + "\n" + (r.text or "")  # content holds the metadata too: one field decides
         fields: dict[str, Any] = {
             "doc_id": str(r.id),
             "meta": meta,
@@ -238,14 +246,29 @@ def _fields(session: Session, ids: list[int], analyzed: Mapping[int, dict[str, A
             "ext": (r.ext or "").lower(),
             "stamp": stamp_of(r.status, r.extracted_at, r.updated_at),
         }
-        terms = analyzed.get(r.file_id) if analyzed else None
-        if terms is not None and r.text and terms["chars"] == len(r.text):
-            fields["_terms"] = combine_terms(meta, terms)
-        else:
-            fields["content"] = fields["words"] = text
         out[r.id] = fields
+        if not analyzed:
+            _set_text(fields, meta, r.text)
+            continue
+        terms = analyzed.get(r.file_id)
+        if terms is not None and r.text and terms["chars"] == r.text:  # text is its length here
+            fields["_terms"] = combine_terms(meta, terms)
+        elif r.text:
+            unread[r.id] = r.file_id
+        else:
+            _set_text(fields, meta, "")
+    if unread:
+        texts = dict(session.execute(select(File.id, File.text).where(
+            File.id.in_(set(unread.values())))).all())
+        for doc_id, file_id in unread.items():
+            _set_text(out[doc_id], out[doc_id]["meta"], texts.get(file_id))
     gone = [i for i in ids if i not in out]
     return out, gone
+
+
+def _set_text(fields: dict[str, Any], meta: str, text: str | None) -> None:
+    # content holds the metadata too: one field decides whether a document is a candidate
+    fields["content"] = fields["words"] = meta + "\n" + (text or "")
 
 
 # Segments below this many documents are merged once there are enough of them. Whoosh's own
@@ -320,7 +343,7 @@ class BulkUpdater:
     not pay a commit (and its merges) per batch, and other writers wait at most that long.
     What is not committed when the run dies is found again by ``reconcile``."""
 
-    def __init__(self, lib: Library, commit_docs: int = 2000, commit_seconds: float = 30.0,
+    def __init__(self, lib: Library, commit_docs: int = 5000, commit_seconds: float = 30.0,
                  cancel: CancelToken | None = None) -> None:
         self.lib = lib
         self.commit_docs = commit_docs

@@ -14,14 +14,14 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import select, update
+from sqlalchemy import bindparam, select, update
 from sqlalchemy.orm import Session
 
 from archive.library import Library
 from archive.models import STATUS_PENDING, Document, File, utcnow
 from archive.progress import CancelToken, ProgressCallback, ProgressEvent, no_progress
 from indexing import index as search_index
-from indexing.proposals import apply_proposals
+from indexing.proposals import apply_many_proposals
 from indexing.workers import ANALYZE_TARGET, DEFAULT_TARGET, TIME_LIMIT, Task, run_tasks
 
 BATCH_FILES = 100
@@ -49,23 +49,35 @@ def _pending(session: Session, file_ids: Iterable[int] | None = None) -> list[tu
 
 
 def _store(lib: Library, results: list[tuple[int, dict[str, Any]]]) -> list[int]:
-    """Commit a batch of results; returns the live documents whose entries must be updated."""
+    """Commit a batch of results; returns the live documents whose entries must be updated.
+
+    One executemany for the files and one batch of proposals: a statement per file cost about
+    a millisecond each, in the one process that also feeds the workers and writes the index.
+    """
     now = utcnow()
+    ids = [fid for fid, _ in results]
     with lib.session() as s:
-        infos = {fid: info for fid, info in s.execute(select(File.id, File.info).where(
-            File.id.in_([fid for fid, _ in results])))}
+        infos = dict(s.execute(select(File.id, File.info).where(File.id.in_(ids))).all())
+        params = []
+        proposals = []
         for file_id, r in results:
             info = dict(infos.get(file_id) or {})
             info.update(r.get("info") or {})
-            s.execute(
-                update(File).where(File.id == file_id, File.status == STATUS_PENDING).values(
-                    text=r.get("text") or "", page_count=r.get("page_count"),
-                    status=r["status"], status_reason=r.get("reason") or "", info=info,
-                    extracted_at=now)
-            )
-            apply_proposals(s, file_id, info.get("proposed") or {})
+            params.append({"fid": file_id, "new_text": r.get("text") or "",
+                           "new_pages": r.get("page_count"), "new_status": r["status"],
+                           "new_reason": r.get("reason") or "", "new_info": info})
+            proposals.append((file_id, info.get("proposed") or {}))
+        table = File.__table__
+        s.connection().execute(
+            update(table).where(table.c.id == bindparam("fid"),
+                                table.c.status == STATUS_PENDING)
+            .values(text=bindparam("new_text"), page_count=bindparam("new_pages"),
+                    status=bindparam("new_status"), status_reason=bindparam("new_reason"),
+                    info=bindparam("new_info", type_=table.c.info.type), extracted_at=now),
+            params)
+        apply_many_proposals(s, proposals)
         return list(s.scalars(select(Document.id).where(
-            Document.file_id.in_([fid for fid, _ in results]), Document.deleted_at.is_(None))))
+            Document.file_id.in_(ids), Document.deleted_at.is_(None))))
 
 
 def _extract(

@@ -14,6 +14,7 @@ A frozen Windows build must call ``multiprocessing.freeze_support()`` first thin
 
 from __future__ import annotations
 
+import collections
 import contextlib
 import importlib
 import importlib.util
@@ -123,13 +124,26 @@ class _Worker:
                                    daemon=True, name="civledger-extract")
         self.process.start()
         child.close()
-        self.task: Task | None = None
+        # Tasks sent and not yet answered, in order: the first is the one being worked on.
+        self.tasks: collections.deque[Task] = collections.deque()
         self.deadline = 0.0
 
+    @property
+    def task(self) -> Task | None:
+        return self.tasks[0] if self.tasks else None
+
     def give(self, task: Task, limit: float) -> None:
-        self.task = task
-        self.deadline = time.monotonic() + limit
+        if not self.tasks:
+            self.deadline = time.monotonic() + limit
+        self.tasks.append(task)
         self.conn.send((task.key, task.path, task.ext))
+
+    def answered(self, key: int, limit: float) -> Task:
+        """The first task is done: the next one (already in the worker's pipe) starts now."""
+        task = self.tasks.popleft()
+        assert key == task.key
+        self.deadline = time.monotonic() + limit
+        return task
 
     def kill(self) -> None:
         with contextlib.suppress(OSError):
@@ -217,6 +231,10 @@ def run_tasks(
 
 
 RESULTS_AHEAD = 256
+# Tasks sent to a worker ahead of its answers: the next file is already in its pipe when it
+# finishes one, so it does not wait for the supervisor thread (which needs the GIL, busy with
+# the index writer) to hand it over.
+IN_FLIGHT = 2
 _DONE = object()
 
 
@@ -238,12 +256,19 @@ def _supervise(
     ctx = _context()
     count = min(workers or default_workers(), len(pending))
     pool = [_Worker(ctx, target, memory_mb) for _ in range(count)]
+
+    def replace(w: _Worker) -> None:
+        """Kill ``w`` (its first task is reported by the caller) and requeue the tasks it had
+        waiting in its pipe."""
+        pending.extend(reversed(list(w.tasks)[1:]))
+        pool[pool.index(w)] = _replace(w, ctx, target, memory_mb)
+
     try:
         while True:
             if stop.is_set() or (cancel is not None and cancel.cancelled):
                 return
             for w in pool:
-                if w.task is None and pending:
+                while len(w.tasks) < IN_FLIGHT and pending:
                     w.give(pending.pop(), time_limit)
             busy = [w for w in pool if w.task is not None]
             if not busy:
@@ -259,13 +284,12 @@ def _supervise(
                         key, result = w.conn.recv()
                     except (EOFError, OSError):
                         result = failure("读取此文件时解析程序异常退出（文件可能已损坏），已跳过")
-                        pool[pool.index(w)] = _replace(w, ctx, target, memory_mb)
+                        replace(w)
                     else:
-                        assert key == task.key
-                        w.task = None
+                        w.answered(key, time_limit)
                     yield task, result
                 elif time.monotonic() > w.deadline:
-                    pool[pool.index(w)] = _replace(w, ctx, target, memory_mb)
+                    replace(w)
                     yield task, failure(
                         f"读取超时（超过 {time_limit:g} 秒），文件可能已损坏或过于复杂，已跳过")
     finally:
