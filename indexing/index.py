@@ -52,7 +52,9 @@ from indexing.fast_writer import FastSegmentWriter
 INDEX_FORMAT = 5
 POINTER = "current.json"
 CHUNK = 500
-WRITER_MB = 128
+# A rebuild writes a segment per this many documents: the writer holds a segment's postings in
+# memory (~20 KB a document), and a few segments search about as fast as one.
+REBUILD_SEGMENT = 5000
 LOCK_TIMEOUT = 60.0
 
 
@@ -202,7 +204,8 @@ def stamp_of(status: str, extracted_at: Any, updated_at: Any) -> str:
            f"{updated_at.isoformat() if updated_at else ''}"
 
 
-def _chunks(ids: list[int], size: int = CHUNK) -> Iterator[list[int]]:
+def _chunks(ids: list[int], size: int | None = None) -> Iterator[list[int]]:
+    size = size or CHUNK
     for start in range(0, len(ids), size):
         yield ids[start : start + size]
 
@@ -280,7 +283,7 @@ SMALL_SEGMENTS_BEFORE_MERGE = 6
 
 def merge_small_segments(writer: Any, segments: list[Any]) -> list[Any]:
     """Whoosh merge policy: merge the small segments together once there are several; never
-    touch large ones (``index --rebuild`` makes one segment again)."""
+    touch large ones (``index --rebuild`` writes segments of ``REBUILD_SEGMENT`` documents)."""
     from whoosh.reading import SegmentReader
 
     small = [seg for seg in segments if seg.doc_count_all() < SMALL_SEGMENT]
@@ -438,7 +441,7 @@ def rebuild(lib: Library, progress: ProgressCallback = no_progress,
             progress(ProgressEvent(0, total, "重建检索索引"))
             writer = FastSegmentWriter(ix)
             try:
-                done = 0
+                done = in_segment = 0
                 for chunk in _chunks(ids):
                     if cancel is not None and cancel.cancelled:
                         raise Cancelled("重建索引已取消，原索引保持不变")
@@ -447,12 +450,17 @@ def rebuild(lib: Library, progress: ProgressCallback = no_progress,
                     for fields in docs.values():
                         writer.add_document(**fields)
                     done += len(chunk)
+                    in_segment += len(chunk)
                     progress(ProgressEvent(done, total, "重建检索索引"))
+                    if in_segment >= REBUILD_SEGMENT and done < total:
+                        writer.commit(merge=False)  # the postings in memory go to disk
+                        writer = FastSegmentWriter(ix)
+                        in_segment = 0
             except BaseException:
                 writer.cancel()
                 raise
             progress(ProgressEvent(total, total, "写入检索索引"))
-            writer.commit()
+            writer.commit(merge=False)
             ix.close()
             _write_pointer(lib, generation)
             ok = True

@@ -232,3 +232,20 @@ def _by_document(ix: Any) -> dict[Any, Any]:
         out["lengths"] = {doc_ids[n]: [reader.doc_field_length(n, f) for f in
                                        ("content", "meta", "words")] for n in doc_ids}
     return out
+
+
+def test_rebuild_writes_segments_of_bounded_size(ledger: Library, tmp_path: Path,
+                                                 monkeypatch: pytest.MonkeyPatch) -> None:
+    src = tmp_path / "src"
+    for n in range(5):
+        make_docx(src / f"{n}.docx", title=f"第{n}次志愿服务活动记录",
+                  paragraphs=[f"东城街道第{n}网格开展垃圾分类宣传"])
+    import_paths(ledger, [src], "2023", standard="1.1.5.1")
+    extract_pending(ledger)
+    before = _by_document(search_index.open_index(ledger))
+    monkeypatch.setattr(search_index, "CHUNK", 2)
+    monkeypatch.setattr(search_index, "REBUILD_SEGMENT", 2)
+    assert search_index.rebuild(ledger)["indexed"] == 5
+    ix = search_index.open_index(ledger)
+    assert [seg.doc_count() for seg in ix._segments()] == [2, 2, 1]
+    assert _by_document(ix) == before
