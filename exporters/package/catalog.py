@@ -78,11 +78,16 @@ def catalog_rows(sel: Selection, layout: Layout) -> list[CatalogRow]:
 
 
 _LINK_ESCAPES = str.maketrans({ch: f"%{ord(ch):02X}" for ch in " #%^`{}[]"})
+_LINK_SPECIAL = re.compile("[ #%^`{}\\[\\]]")
+# Text that needs work before it goes into the sheet's XML: markup characters, or control
+# characters XML cannot hold. Most cells have neither and are written as they are.
+_XML_SPECIAL = re.compile("[&<>\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 
 
 def link_target(path: str) -> str:
     """A relative link as Office writes it: Chinese kept as is; space, "#", "%" escaped."""
-    return path.translate(_LINK_ESCAPES)
+    # translate() is slow on Chinese text; most paths have nothing to escape.
+    return path.translate(_LINK_ESCAPES) if _LINK_SPECIAL.search(path) else path
 
 
 def title_of(sel: Selection) -> str:
@@ -121,13 +126,17 @@ def _sheet_rows(rows: list[CatalogRow], link_style: str) -> tuple[str, str, str]
             if isinstance(value, int):
                 out.append(f'<c r="{col}{n}"{style} t="n"><v>{value}</v></c>')
             else:
-                text = escape(xml_safe(value))
+                text = str(value)
+                if _XML_SPECIAL.search(text):
+                    text = escape(xml_safe(text))
                 out.append(f'<c r="{col}{n}"{style} t="inlineStr"><is>'
                            f'<t xml:space="preserve">{text}</t></is></c>')
         out.append("</row>")
         body.append("".join(out))
         links.append(f'<hyperlink ref="{link_col}{n}" r:id="rIdL{n}"/>')
-        target = escape(link_target(r.path), {'"': "&quot;"})
+        target = link_target(r.path)
+        if _XML_SPECIAL.search(target) or '"' in target:
+            target = escape(target, {'"': "&quot;"})
         rels.append(f'<Relationship Type="{rel_type}" Target="{target}" '
                     f'TargetMode="External" Id="rIdL{n}"/>')
     links_xml = ('<hyperlinks xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/'

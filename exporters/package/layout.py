@@ -9,7 +9,9 @@ look for evidence by standard). Numbers follow DA/T 22's order of 件: by date, 
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
+from operator import attrgetter
+from typing import Any
 
 from exporters.package.names import (
     PATH_BUDGET,
@@ -54,6 +56,12 @@ class Placement:
     path: str  # relative to the package root, "/"-separated
     archival_no: str  # 档号
     renamed: list[str] = field(default_factory=list)  # why the name differs from the title
+
+    def __reduce__(self) -> tuple[type[Placement], tuple[Any, ...]]:
+        return Placement, _PLACEMENT_FIELDS(self)  # see DocInfo.__reduce__
+
+
+_PLACEMENT_FIELDS = attrgetter(*(f.name for f in fields(Placement)))
 
 
 @dataclass

@@ -8,6 +8,7 @@ counts (a CJK character is one unit, an emoji two). Every path inside a package 
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 from dataclasses import dataclass, field
@@ -157,12 +158,18 @@ def file_name(prefix: str, title: str, ext: str, max_units: int) -> tuple[str, l
         cleaned = cleaned[1:]  # "001-CON.docx" is no device name: the prefix is enough
     elif is_reserved(cleaned.lstrip("_")):
         reasons.append("reserved")
-    ext = clean_component(ext, fallback="") if ext else ""
+    ext = _clean_ext(ext) if ext else ""
     room = max_units - utf16_len(prefix) - utf16_len(ext)
     short = shorten(cleaned, max(room, 4))
     if short != cleaned:
         reasons.append("shortened")
     return prefix + short + ext, reasons
+
+
+@functools.lru_cache(maxsize=256)
+def _clean_ext(ext: str) -> str:
+    """An extension made storable; a package has a handful of distinct ones."""
+    return clean_component(ext, fallback="")
 
 
 def folder_name(code: str, title: str, max_units: int) -> str:

@@ -8,7 +8,8 @@ flags as ``classified`` is exactly what the export holds back unless the clerk r
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
+from operator import attrgetter
 from typing import Any
 
 from sqlalchemy import func, select
@@ -88,6 +89,14 @@ class DocInfo:
     @property
     def is_classified(self) -> bool:
         return self.classification != "公开" or self.marking is not None
+
+    def __reduce__(self) -> tuple[type[DocInfo], tuple[Any, ...]]:
+        # Pickled as its field values (a large export sends 20,000 of these to the process
+        # generating the forms): half the time to load of the default state dictionary.
+        return DocInfo, _DOC_FIELDS(self)
+
+
+_DOC_FIELDS = attrgetter(*(f.name for f in fields(DocInfo)))
 
 
 @dataclass

@@ -6,11 +6,16 @@ from __future__ import annotations
 
 import contextlib
 import functools
+import logging
 import os
 import shutil
 import sys
+import threading
+import time
 from collections.abc import Callable, Sequence
 from pathlib import Path
+
+log = logging.getLogger(__name__)
 
 
 def existing_parent(path: Path) -> Path:
@@ -121,3 +126,38 @@ def _syncfs(root: Path) -> bool:
         return syncfs(fd) == 0
     finally:
         os.close(fd)
+
+
+class BackgroundFlush:
+    """Pushes written data to the device while the export still copies, so that the flush
+    before the manifest has little left to do: a file-system sync on a thread whenever
+    ``written()`` has grown by ``every`` bytes. Without a file-system-wide sync (Windows flushes
+    file by file) it does nothing; the final ``flush_files`` is the guarantee either way."""
+
+    def __init__(self, root: Path, written: Callable[[], int], every: int) -> None:
+        self.root = root
+        self.written = written
+        self.every = every
+        self._stop = threading.Event()
+        self._thread: threading.Thread | None = None
+
+    def __enter__(self) -> BackgroundFlush:
+        if self.every > 0 and sys.platform != "win32":
+            self._thread = threading.Thread(target=self._run, name="package-flush", daemon=True)
+            self._thread.start()
+        return self
+
+    def __exit__(self, *_exc: object) -> None:
+        self._stop.set()
+        if self._thread is not None:
+            self._thread.join()
+
+    def _run(self) -> None:
+        last = 0
+        while not self._stop.wait(0.2):
+            now = self.written()
+            if now - last >= self.every:
+                last = now
+                with contextlib.suppress(OSError):
+                    flush_files(self.root, [])
+        log.debug("background flush (thread CPU %.2f s)", time.thread_time())

@@ -48,7 +48,7 @@ from exporters.package.manifest import (
     read_manifest,
 )
 from exporters.package.meter import ByteMeter
-from exporters.package.volume import drop_cache, flush_files, settle
+from exporters.package.volume import BackgroundFlush, drop_cache, flush_files, settle
 
 log = logging.getLogger(__name__)
 CHUNK = 1024 * 1024
@@ -66,6 +66,9 @@ HANDOFF_BYTES = 8 * 1024 * 1024
 HANDOFF_QUEUE = 16
 # Read-back buffer: large enough that a file takes few system calls and hash updates.
 READ_CHUNK = 1024 * 1024
+# While copying, written data is pushed to the device each time this much more was written
+# (``volume.BackgroundFlush``); 0 leaves it all to the flush before the manifest.
+FLUSH_EVERY = 512 * 1024 * 1024
 # Files an operating system or an office program leaves in a folder someone opened: never ours,
 # never removed, not reported as tampering.
 OS_ARTEFACTS = frozenset({"thumbs.db", "desktop.ini", ".ds_store", "ehthumbs.db"})
@@ -430,6 +433,7 @@ class PackageWriter:
                         self._verify_batch(batch, buf, failed, stop)
                         batch, size = [], 0
                     if group is None:
+                        log.debug("read back (thread CPU %.2f s)", time.thread_time())
                         return
             except OSError as exc:
                 errors.append(exc)
@@ -490,18 +494,23 @@ class PackageWriter:
                 put(pending)
                 pending, pending_bytes = [], 0
 
+        flushing = BackgroundFlush(self.root, lambda: self._copied,
+                                   0 if self.verify_device else FLUSH_EVERY)
+        cpu = time.thread_time()
         try:
-            process(keep, check, write)
-            log.debug("document files copied (%.2f s after start)",
-                      time.monotonic() - self._meter.started if self._meter else 0.0)
-            if self.late is not None:
-                while (extra := self.late(0.2)) is None:
-                    self._check_cancel()
-                    self._report("正在生成目录、提交表和照片资料")
-                self.entries += extra
-                more = self._classify(extra)
-                self._add_to_total(*more)
-                process(*more)
+            with flushing:
+                process(keep, check, write)
+                log.debug("document files copied (%.2f s after start, thread CPU %.2f s)",
+                          time.monotonic() - self._meter.started if self._meter else 0.0,
+                          time.thread_time() - cpu)
+                if self.late is not None:
+                    while (extra := self.late(0.2)) is None:
+                        self._check_cancel()
+                        self._report("正在生成目录、提交表和照片资料")
+                    self.entries += extra
+                    more = self._classify(extra)
+                    self._add_to_total(*more)
+                    process(*more)
             put(None)
             while thread.is_alive():
                 thread.join(timeout=0.2)
