@@ -132,8 +132,8 @@ def cmd_documents_list(args: argparse.Namespace, ctx: CommandContext) -> int:
     if ctx.json:
         # The database writes the JSON (see documents_json): no row dicts to build and encode.
         with ctx.library().read_session() as s:
-            text = documents_json(s, **filters)
-        sys.stdout.write(text + "\n")
+            data = documents_json(s, **filters)
+        _write_utf8(data + b"\n")
         return 0
     with ctx.library().read_session() as s:
         rows = list_documents(s, **filters)
@@ -142,6 +142,19 @@ def cmd_documents_list(args: argparse.Namespace, ctx: CommandContext) -> int:
           r["doc_number"], r["doc_date"] or "", r["unit"] or ""] for r in rows],
         ["编号", "年度", "测评标准", "题名", "文号", "日期", "单位"]) + f"\n共 {len(rows)} 件")
     return 0
+
+
+def _write_utf8(data: bytes) -> None:
+    """Print UTF-8 text as it is where the output is UTF-8; elsewhere (a Windows console or
+    pipe in its code page) through the text layer, as every other command prints."""
+    out = sys.stdout
+    encoding = (getattr(out, "encoding", None) or "").lower().replace("-", "").replace("_", "")
+    if encoding == "utf8" and hasattr(out, "buffer"):
+        out.flush()
+        out.buffer.write(data)
+        out.buffer.flush()
+    else:
+        out.write(data.decode("utf-8"))
 
 
 _WIDE = re.compile("[\u2e81-\U0010ffff]")  # characters a terminal shows two columns wide

@@ -125,3 +125,19 @@ def test_wide_table_lays_out_as_the_shared_table() -> None:
     ]
     assert wide_table(rows, headers) == table(rows, headers)
     assert wide_table([], headers) == table([], headers)
+
+
+def test_json_goes_through_the_text_layer_where_output_is_not_utf8(
+    listed: dict[str, Any], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A Windows console or pipe in code page 936 gets GBK, as from every other command."""
+    import io
+    import sys
+
+    raw = io.BytesIO()
+    monkeypatch.setattr(sys, "stdout", io.TextIOWrapper(raw, encoding="gbk"))
+    assert main(["--library", str(listed["lib"].root), "documents", "list", "--period", "2024",
+                 "--json"]) == 0
+    sys.stdout.flush()
+    rows = json.loads(raw.getvalue().decode("gbk"))["documents"]
+    assert [r["title"] for r in rows] == ["总结"] and rows[0]["unit"] == "团区委"
