@@ -279,21 +279,29 @@ def _set_text(fields: dict[str, Any], meta: str, text: str | None) -> None:
 # ordinary commit: minutes of work after a one-document edit on a 20,000-document library.
 SMALL_SEGMENT = 500
 SMALL_SEGMENTS_BEFORE_MERGE = 6
+# A segment with more than this share of its documents deleted is rewritten at the next commit.
+STALE_SHARE = 0.5
 
 
 def merge_small_segments(writer: Any, segments: list[Any]) -> list[Any]:
     """Whoosh merge policy: merge the small segments together once there are several; never
-    touch large ones (``index --rebuild`` writes segments of ``REBUILD_SEGMENT`` documents)."""
+    touch large ones (``index --rebuild`` writes segments of ``REBUILD_SEGMENT`` documents),
+    except that a segment whose documents were all replaced is dropped, and one mostly
+    replaced is rewritten with its live documents (after an import, extraction replaces every
+    entry the import made: without this, searches would read those dead postings for good)."""
     from whoosh.reading import SegmentReader
 
-    small = [seg for seg in segments if seg.doc_count_all() < SMALL_SEGMENT]
+    live = [seg for seg in segments if seg.doc_count() > 0]
+    stale = [seg for seg in live if seg.deleted_count() > seg.doc_count_all() * STALE_SHARE]
+    small = [seg for seg in live
+             if seg.doc_count_all() < SMALL_SEGMENT and seg not in stale]
     if len(small) < SMALL_SEGMENTS_BEFORE_MERGE:
-        return segments
-    for seg in small:
+        small = []
+    for seg in stale + small:
         reader = SegmentReader(writer.storage, writer.schema, seg)
         writer.add_reader(reader)
         reader.close()
-    return [seg for seg in segments if seg.doc_count_all() >= SMALL_SEGMENT]
+    return [seg for seg in live if seg not in stale and seg not in small]
 
 
 def _writer(ix: FileIndex) -> Any:

@@ -130,7 +130,9 @@ def search(
 def candidates(s: Searcher, plan: Search, flt: Q.Query | None, limit: int
                ) -> Iterator[list[tuple[int, float]]]:
     """Batches of (document id, score) to check, best first."""
-    total = max(s.doc_count_all(), 1)
+    if not s.doc_count_all():
+        return  # an empty index (every entry deleted and its segment dropped) has no columns
+    total = s.doc_count_all()
 
     def df(field: str, term: str, prefix: bool) -> int:
         return total if prefix else s.doc_frequency(field, term)

@@ -249,3 +249,23 @@ def test_rebuild_writes_segments_of_bounded_size(ledger: Library, tmp_path: Path
     ix = search_index.open_index(ledger)
     assert [seg.doc_count() for seg in ix._segments()] == [2, 2, 1]
     assert _by_document(ix) == before
+
+
+def test_replaced_entries_do_not_stay_in_old_segments(tmp_path: Path,
+                                                       docs: list[dict[str, Any]]) -> None:
+    """After an import (metadata-only entries) extraction replaces every entry: a segment
+    mostly replaced is rewritten with its live documents, one wholly replaced is dropped."""
+    ix = _index(tmp_path / "ix", docs[:10], fast=True, per_segment=10)
+    writer = FastSegmentWriter(ix)
+    for n in range(6):
+        writer.delete_by_term("doc_id", str(n))
+    writer.add_document(**docs[10])
+    writer.commit(mergetype=merge_small_segments)
+    assert [(seg.doc_count_all(), seg.deleted_count()) for seg in ix._segments()] == [(5, 0)]
+    with ix.searcher() as s:
+        assert sorted(int(f["doc_id"]) for f in s.all_stored_fields()) == [6, 7, 8, 9, 10]
+    writer = FastSegmentWriter(ix)
+    for n in range(6, 11):
+        writer.delete_by_term("doc_id", str(n))
+    writer.commit(mergetype=merge_small_segments)
+    assert ix._segments() == [] and ix.doc_count() == 0
