@@ -209,7 +209,9 @@ def _write_package(writer: PackageWriter, sel: Selection, report: ExportReport) 
         held_back=len(report.held_back), unit=sel.unit or "", standard=sel.standard or "",
         framework=sel.framework)
     try:
+        started = time.monotonic()
         writer.finish(tag_files(info, {e.path: e.sha256 for e in writer.entries}))
+        log.debug("manifest written (%.2f s)", time.monotonic() - started)
     except OSError as exc:
         report.verified = False
         report.error = f"写入清单文件时出错：{exc.strerror or exc}。资料包不完整。"
@@ -297,6 +299,7 @@ def export_package(
             report.problems.append({"kind": "zip_failed", "path": out_dir.name + ".zip",
                                     "message": str(exc)})
     report.seconds = time.monotonic() - started
+    log.debug("export done (%.2f s)", report.seconds)
     return report
 
 

@@ -36,6 +36,7 @@ from exporters.package.forms import submission_form
 from exporters.package.html_index import index_files
 from exporters.package.layout import CATALOG_DOCX, CATALOG_XLSX, Layout
 from exporters.package.photos import photo_placements, photo_sheet
+from exporters.package.priority import lower_this_process
 from exporters.package.selection import Selection, search_texts
 from exporters.package.writer import Entry
 
@@ -226,6 +227,7 @@ def child_main(conn: Connection, root: str, url: str, period: str, unit: str | N
     """Run the check at once, then generate from the selection the parent sends."""
     from archive.db import make_engine
 
+    lower_this_process()  # the parent's copy loop comes first; see priority.py
     # The parent has opened (and, if need be, upgraded) the library; the child only reads.
     lib = Library(Path(root), url, make_engine(url))
     notes: list[str] = []

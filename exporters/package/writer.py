@@ -48,6 +48,7 @@ from exporters.package.manifest import (
     read_manifest,
 )
 from exporters.package.meter import ByteMeter
+from exporters.package.priority import lower_this_thread
 from exporters.package.volume import BackgroundFlush, drop_cache, flush_files, settle
 
 log = logging.getLogger(__name__)
@@ -216,14 +217,16 @@ class PackageWriter:
         self._old: dict[str, str] = {}
         self._root = str(root)
         self._listings: dict[str, dict[str, int]] = {}
+        self._fresh = False  # the folder was empty when the run started
 
     # -- the run ---------------------------------------------------------------------------
     def run(self) -> WriteResult:
         self.root.mkdir(parents=True, exist_ok=True)
         with os.scandir(self.root) as listing:
             # Into an empty folder everything is written anew and nothing can be left over:
-            # no walk over 20,000 files to find what to remove.
+            # no listing of folders to find what is there, no walk to find what to remove.
             fresh = next(listing, None) is None
+        self._fresh = fresh
         self._old = read_manifest(self.root) or {}
         write_marker(self.root, "正在导出")
         for name in (MANIFEST_TXT, TAGMANIFEST_TXT, BAG_INFO_TXT, BAGIT_TXT):
@@ -289,6 +292,8 @@ class PackageWriter:
     def _existing_size(self, rel: str) -> int | None:
         """Size of the file at ``rel`` if there is one, from one listing per folder (a fresh
         export then costs no system call per file)."""
+        if self._fresh:
+            return None
         folder, _, name = rel.rpartition("/")
         listing = self._listings.get(folder)
         if listing is None:
@@ -303,6 +308,8 @@ class PackageWriter:
     def _stage_moves(self, write: list[Entry]) -> dict[str, Path]:
         """Move content an earlier export holds under a name no longer planned for it out of
         the way, to be renamed into its new place instead of copied again."""
+        if not self._old:
+            return {}
         planned = {path_key(e.path): e.sha256 for e in self.entries}
         wanted = {e.sha256: e.size for e in write}
         spare: dict[str, str] = {}
@@ -416,6 +423,7 @@ class PackageWriter:
         stop = threading.Event()
 
         def verifier() -> None:
+            lower_this_thread()  # the copy loop is the critical path; see priority.py
             buf = bytearray(READ_CHUNK)
             batch: list[tuple[Entry, bool]] = []
             size = 0
