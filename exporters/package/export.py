@@ -40,7 +40,7 @@ from exporters.package.meter import human_bytes
 from exporters.package.names import fits_filesystem, too_large_message
 from exporters.package.photos import photo_placements
 from exporters.package.report import ExportReport
-from exporters.package.selection import HeldBack, Selection, select_for_export
+from exporters.package.selection import HeldBack, Selection, read_setting, select_for_export
 from exporters.package.volume import filesystem_type, free_bytes
 from exporters.package.writer import Entry, PackageWriter, is_artefact, walk_files
 from exporters.package.zipper import make_zip as zip_package
@@ -265,7 +265,7 @@ def export_package(
                               released=list(sel.released), filesystem=fs, notes=notes,
                               verified_from="device" if verify_device else "cache")
         report.held_back += _hold_back_too_large(sel, fs)
-        layout = plan_layout(sel, fonds=str(lib.get_setting("fonds_code", "") or ""))
+        layout = plan_layout(sel, fonds=str(read_setting(lib, "fonds_code", "") or ""))
         report.renamed = [{"document_id": p.doc.id, "title": p.doc.title, "path": p.path,
                            "reasons": p.renamed} for p in layout.placements if p.renamed]
         report.standards = len(layout.folders)

@@ -61,7 +61,9 @@ def check_result(lib: Library, period: str, unit: str | None, notes: list[str],
         notes.append("完整性检查模块不可用，index.html 只统计各测评标准有无资料。")
         return None
     try:
-        result: dict[str, Any] = run_check(lib, period, unit=unit, cancel=cancel).as_json()
+        # In a read session: run_check(lib) would hold the write lock for its whole run.
+        with lib.read_session() as s:
+            result: dict[str, Any] = run_check(s, period, unit=unit, cancel=cancel).as_json()
         log.debug("check (%.2f s)", time.monotonic() - started)
         return result
     except Cancelled:

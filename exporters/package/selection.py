@@ -29,6 +29,7 @@ from archive.models import (
     File,
     Indicator,
     Requirement,
+    Setting,
     Unit,
 )
 from archive.periods import get_period
@@ -129,6 +130,14 @@ class Selection:
     released: list[int]  # classified documents exported because the clerk released them
 
 
+def read_setting(lib: Library, key: str, default: Any = None) -> Any:
+    """``lib.get_setting`` in a read session: that one opens a writing session, which waits
+    for the write lock while an import (or anything else) holds it."""
+    with lib.read_session() as s:
+        row = s.get(Setting, key)
+        return default if row is None else row.value
+
+
 def _classified_ids_from_check(lib: Library, period: str) -> set[int] | None:
     """The check's own list when archive.check offers one (one rule for both), else None."""
     try:
@@ -216,7 +225,7 @@ def select_for_export(lib: Library, period: str, unit: str | None = None,
                       standard: str | None = None) -> Selection:
     """Everything a package of ``period`` holds, filtered by unit and/or indicator subtree."""
     check_ids = _classified_ids_from_check(lib, period)
-    organisation = lib.get_setting("organisation", "") or ""
+    organisation = read_setting(lib, "organisation", "") or ""
     if isinstance(organisation, dict):
         organisation = organisation.get("name", "")
     with lib.read_session() as s:
