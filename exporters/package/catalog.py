@@ -77,8 +77,8 @@ def catalog_rows(sel: Selection, layout: Layout) -> list[CatalogRow]:
     return rows
 
 
-_LINK_ESCAPES = str.maketrans({ch: f"%{ord(ch):02X}" for ch in " #%^`{}[]"})
-_LINK_SPECIAL = re.compile("[ #%^`{}\\[\\]]")
+# "%" first, so that the escapes of the others are not escaped again.
+_LINK_ESCAPES = [(ch, f"%{ord(ch):02X}") for ch in "% #^`{}[]"]
 # Text that needs work before it goes into the sheet's XML: markup characters, or control
 # characters XML cannot hold. Most cells have neither and are written as they are.
 _XML_SPECIAL = re.compile("[&<>\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
@@ -86,8 +86,11 @@ _XML_SPECIAL = re.compile("[&<>\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 
 def link_target(path: str) -> str:
     """A relative link as Office writes it: Chinese kept as is; space, "#", "%" escaped."""
-    # translate() is slow on Chinese text; most paths have nothing to escape.
-    return path.translate(_LINK_ESCAPES) if _LINK_SPECIAL.search(path) else path
+    # str.replace per character present: str.translate is slow on Chinese text.
+    for ch, escaped in _LINK_ESCAPES:
+        if ch in path:
+            path = path.replace(ch, escaped)
+    return path
 
 
 def title_of(sel: Selection) -> str:

@@ -31,6 +31,8 @@ A4_SHORT, A4_LONG = 11906, 16838  # twips
 _CORE_DATES = re.compile(
     rb"(<dcterms:(created|modified)[^>]*>)[^<]*(</dcterms:(?:created|modified)>)")
 _XML_ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+# What keeps a table cell from being written as it is: markup, a line break, an illegal character.
+_TABLE_SPECIAL = re.compile("[&<>\n\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 
 NS = ('xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main" '
       'xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships" '
@@ -204,9 +206,21 @@ class WordDocument:
                   for o, h in zip(opening, headers, strict=True)]
         parts.append("</w:tr>")
         row_open = "<w:tr><w:trPr><w:cantSplit/></w:trPr>"
+        # The common cell (plain text: no markup, line break or control character) as one
+        # string operation; catalogues have 200,000 cells and more.
+        plain = [(o + '<w:r><w:t xml:space="preserve">', o + closing) for o in opening]
+        plain_close = "</w:t></w:r>" + closing
+        special = _TABLE_SPECIAL.search
         for row in rows:
             parts.append(row_open)
-            parts += [o + content(v) + closing for o, v in zip(opening, row, strict=True)]
+            for (start, empty), value, o in zip(plain, row, opening, strict=True):
+                text = value if isinstance(value, str) else ("" if value is None else str(value))
+                if not text:
+                    parts.append(empty)
+                elif special(text) is None:
+                    parts.append(start + text + plain_close)
+                else:
+                    parts.append(o + content(text) + closing)
             parts.append("</w:tr>")
         parts.append("</w:tbl>")
         self._body.append("".join(parts))
