@@ -15,11 +15,13 @@ from __future__ import annotations
 
 import contextlib
 import ctypes
+import errno
 import hashlib
 import itertools
 import os
 import shutil
 import sys
+import threading
 import uuid
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
@@ -111,9 +113,13 @@ class FileStore:
         self.root = root
         self.tmp_dir = root / ".tmp"
         self._root = str(root)
-        # Temporary names: unique per store object (another process may stage into the same
-        # store), then a counter; cheaper than a random name per file.
+        # Each staging thread writes into a folder of its own under .tmp (creating files in one
+        # folder from several threads makes them queue for its lock), named unique per store
+        # object (another process may stage into the same store); files in it are numbered,
+        # which is cheaper than a random name per file.
         self._tmp_prefix = f"{self.tmp_dir}{os.sep}{uuid.uuid4().hex[:12]}-"
+        self._local = threading.local()
+        self._staging_dirs: set[str] = set()
         self._counter = itertools.count()
         self._made_dirs: set[str] = set()
         self.fsync_each = not SYNC_PER_BATCH
@@ -146,8 +152,31 @@ class FileStore:
             os.makedirs(folder, exist_ok=True)
         self._made_dirs.add(folder)
 
-    def _new_tmp(self) -> str:
-        return f"{self._tmp_prefix}{next(self._counter)}.part"
+    def _create_tmp(self) -> tuple[str, int]:
+        """A new temporary file in this thread's staging folder: (path, open descriptor)."""
+        folder = getattr(self._local, "folder", None)
+        for _attempt in range(2):
+            if folder is None:
+                folder = f"{self._tmp_prefix}{next(self._counter)}"
+                os.makedirs(folder, exist_ok=True)
+                self._local.folder = folder
+                self._staging_dirs.add(folder)
+            tmp = f"{folder}{os.sep}{next(self._counter)}.part"
+            try:
+                return tmp, os.open(tmp, _CREATE_FLAGS, 0o666)
+            except FileNotFoundError:  # the folder was cleaned up after an earlier import
+                folder = None
+        raise FileNotFoundError(errno.ENOENT, "staging folder vanished", tmp)
+
+    def end_staging(self) -> None:
+        """Remove the staging folders once their files are renamed or discarded (a folder
+        still holding files belongs to an import that is still running)."""
+        for folder in list(self._staging_dirs):
+            try:
+                os.rmdir(folder)
+            except OSError:
+                continue
+            self._staging_dirs.discard(folder)
 
     def stage_file(self, path: str, ext: str) -> StagedFile:
         """Copy the file at ``path`` to a temporary name in the store, hashing it."""
@@ -169,10 +198,9 @@ class FileStore:
 
     def stage_stream(self, stream: BinaryIO, ext: str) -> StagedFile:
         """Copy ``stream`` to a temporary file in the store while hashing it."""
-        tmp = self._new_tmp()
         digest = hashlib.sha256()
         size = 0
-        fd = os.open(tmp, _CREATE_FLAGS, 0o666)
+        tmp, fd = self._create_tmp()
         try:
             try:
                 while chunk := stream.read(CHUNK):
@@ -192,8 +220,7 @@ class FileStore:
 
     def stage_bytes(self, data: bytes, ext: str) -> StagedFile:
         sha = hashlib.sha256(data).hexdigest()  # releases the GIL: the other stager runs
-        tmp = self._new_tmp()
-        fd = os.open(tmp, _CREATE_FLAGS, 0o666)
+        tmp, fd = self._create_tmp()
         try:
             try:
                 _write_all(fd, data)
@@ -247,10 +274,13 @@ class FileStore:
             _unlink(s.tmp_path)
 
     def clean_tmp(self) -> None:
-        """Remove temporary files an interrupted import left behind."""
+        """Remove temporary files (and staging folders) an interrupted import left behind."""
         if self.tmp_dir.exists():
             for p in self.tmp_dir.iterdir():
-                p.unlink(missing_ok=True)
+                if p.is_dir():
+                    shutil.rmtree(p, ignore_errors=True)
+                else:
+                    p.unlink(missing_ok=True)
 
     def iter_stored(self) -> Iterable[tuple[str, Path]]:
         """Every stored file as (sha256, path), for fixity's orphan search."""

@@ -22,6 +22,7 @@ from sqlalchemy import insert, select
 from sqlalchemy.orm import Session
 
 from archive.audit import current_actor
+from archive.documents import paused_gc
 from archive.errors import Cancelled
 from archive.filestore import WHOLE_READ_LIMIT, FileStore, StagedFile, normalise_ext
 from archive.folder_mapping import StandardKey, StandardMatcher, UnitMatcher
@@ -48,6 +49,8 @@ BATCH = 500
 STAGE_THREADS = 2
 # Files per staging task.
 CHUNK = 25
+# Batches staged ahead of the one being committed, so the stagers never wait for a commit.
+LOOKAHEAD = 2
 
 PHOTO_EXTS = {"jpg", "jpeg", "png", "gif", "bmp", "tif", "tiff", "heic", "webp"}
 VIDEO_EXTS = {"mp4", "avi", "mov", "wmv", "mkv", "flv"}
@@ -206,10 +209,20 @@ def import_paths(
     """File everything under ``paths`` into ``period``; see the module docstring.
 
     Files are read, hashed and written to the store's staging area by a few threads (file I/O
-    and SHA-256 release the GIL), up to two batches ahead, in chunks of ``CHUNK`` files (a
+    and SHA-256 release the GIL), ``LOOKAHEAD`` batches ahead, in chunks of ``CHUNK`` files (a
     future per file costs more than copying a small file). This thread reports progress,
     polls ``cancel`` per file and commits each batch while the next ones are staged.
     """
+    with paused_gc():  # 10,000 files make ~200,000 objects, none in a cycle
+        try:
+            return _import(lib, paths, period, standard, unit, progress, cancel)
+        finally:
+            lib.store.end_staging()
+
+
+def _import(lib: Library, paths: list[Path], period: str, standard: str | None,
+            unit: str | None, progress: ProgressCallback,
+            cancel: CancelToken | None) -> ImportResult:
     result = ImportResult()
     with lib.session() as s:
         ctx = _prepare(s, period, standard, unit, result)
@@ -249,8 +262,8 @@ def import_paths(
 
         try:
             for k, window in enumerate(windows):
-                submit(k)
-                submit(k + 1)
+                for ahead in range(k, k + 1 + LOOKAHEAD):
+                    submit(ahead)
                 batch: list[_Pending] = []
                 pending_items = iter(window)
                 for future in inflight[k]:

@@ -77,8 +77,9 @@ def make_corpus(root: Path, count: int, seed: int = 2) -> list[Path]:
 
 
 def copy_and_hash(files: list[Path], dest: Path, fsync: bool = False) -> tuple[float, float]:
-    """The baseline: read, hash, write under the hash. Returns (wall, CPU) seconds."""
-    shutil.rmtree(dest, ignore_errors=True)
+    """The baseline: read, hash, write under the hash. Returns (wall, CPU) seconds.
+
+    ``dest`` is new and kept until the caller removes it (see ``bench_filing``)."""
     dest.mkdir(parents=True)
     started, cpu = time.perf_counter(), time.process_time()
     for src in files:
@@ -90,13 +91,12 @@ def copy_and_hash(files: list[Path], dest: Path, fsync: bool = False) -> tuple[f
                 out.flush()
                 os.fsync(out.fileno())
     elapsed, cpu = time.perf_counter() - started, time.process_time() - cpu
-    shutil.rmtree(dest, ignore_errors=True)
     return elapsed, cpu
 
 
 def file_once(corpus: Path, where: Path) -> tuple[float, float, Any]:
-    """Filing into a new library with the sample framework. Returns (wall, CPU, result)."""
-    shutil.rmtree(where, ignore_errors=True)
+    """Filing into a new library with the sample framework. Returns (wall, CPU, result);
+    the library is kept until the caller removes it."""
     lib = Library.create(where)
     with lib.session() as s:
         create_sample_framework(s)
@@ -104,7 +104,6 @@ def file_once(corpus: Path, where: Path) -> tuple[float, float, Any]:
     result = import_paths(lib, [corpus], "2023")
     elapsed, cpu = time.perf_counter() - started, time.process_time() - cpu
     lib.close()
-    shutil.rmtree(where, ignore_errors=True)
     return elapsed, cpu, result
 
 
@@ -118,22 +117,32 @@ def bench_filing(workdir: Path, count: int, rounds: int = 3) -> list[dict[str, A
     """Baseline and filing alternate, ``rounds`` times each; the best of each is compared, so a
     burst of load from elsewhere on the machine (other engineers benchmark on it too) does not
     decide the ratio. Every round's wall and CPU time (all threads) and the load average are
-    in the notes."""
+    in the notes.
+
+    Outputs are removed only after the last round: on ext4 without a journal (this machine's
+    disk) every new inode skips those deleted in the last minutes, so deleting 10,000–20,000
+    files just before a round made the next one slower, whichever side it was.
+    """
     corpus = workdir / "corpus"
     files = make_corpus(corpus, count)
     total_mb = sum(p.stat().st_size for p in files) / 1e6
     for p in files:  # warm the page cache: both sides read from memory
         p.read_bytes()
+    outputs = workdir / "outputs"
+    shutil.rmtree(outputs, ignore_errors=True)
     plain, filing, loads = [], [], []
-    for _ in range(rounds):
-        loads.append(os.getloadavg()[0] if hasattr(os, "getloadavg") else 0.0)
+    try:
+        for r in range(rounds):
+            loads.append(os.getloadavg()[0] if hasattr(os, "getloadavg") else 0.0)
+            _settle()
+            plain.append(copy_and_hash(files, outputs / f"copy-{r}"))
+            _settle()
+            elapsed, cpu, result = file_once(corpus, outputs / f"library-{r}")
+            filing.append((elapsed, cpu))
         _settle()
-        plain.append(copy_and_hash(files, workdir / "copy"))
-        _settle()
-        elapsed, cpu, result = file_once(corpus, workdir / "filing-lib")
-        filing.append((elapsed, cpu))
-    _settle()
-    durable, _ = copy_and_hash(files, workdir / "copy", fsync=True)
+        durable, _ = copy_and_hash(files, outputs / "copy-fsync", fsync=True)
+    finally:
+        shutil.rmtree(outputs, ignore_errors=True)
     best_plain, plain_cpu = min(plain)
     best_filing, filing_cpu = min(filing)
     filed = len(result.filed) + len(result.unassigned)

@@ -101,7 +101,7 @@ def test_content_is_synced_before_renames_and_renames_before_rows(
 
     def sync() -> None:
         real_sync()
-        waiting = len(list(store.tmp_dir.iterdir()))
+        waiting = sum(1 for p in store.tmp_dir.rglob("*") if p.is_file())
         stored = len(list(store.iter_stored()))
         with library.read_session() as s:
             rows = s.scalar(select(func.count()).select_from(File)) or 0
