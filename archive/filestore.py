@@ -138,7 +138,7 @@ class FileStore:
     def exists(self, sha256: str, ext: str) -> bool:
         return os.path.exists(self._target(sha256, ext))
 
-    def prepare_dir(self, sha256: str, ext: str = "") -> None:
+    def prepare_dir(self, sha256: str) -> None:
         """Create the fan-out folder of a future file (done while staging, in the worker
         threads: folder creation is one of the slowest steps of filing many small files)."""
         folder = f"{self._root}{os.sep}{sha256[:2]}{os.sep}{sha256[2:4]}"

@@ -171,8 +171,11 @@ def collect(paths: list[Path]) -> SourceList:
         given = Path(given)
         if given.is_dir():
             _walk(str(given), "", (given.resolve().name,), out)
-        elif given.exists():
+        elif given.is_file():
             out.items.extend(_file_item(str(given), given.name, given.name, (), out._stack))
+        elif given.exists():  # a pipe or device: opening it could wait forever
+            out.items.append(SourceItem(given.name, given.name, (), origin=str(given),
+                                        refused="不是普通文件，未导入"))
         else:
             out.items.append(SourceItem(str(given), given.name, (),
                                         refused="找不到该文件或文件夹", origin=str(given)))

@@ -319,8 +319,16 @@ def _stop_reason(lib: Library, exc: BaseException) -> str:
 
 
 _SQLITE_TS = "%Y-%m-%d %H:%M:%S.%f"  # how SQLAlchemy stores DateTime in SQLite
-# One encoder for every audit row: ``json.dumps`` with options builds a new one per call.
-_encode_json = json.JSONEncoder(ensure_ascii=False).encode
+_ENCODER = json.JSONEncoder(ensure_ascii=False)  # one for all rows (json.dumps makes one per call)
+_quote = json.encoder.encode_basestring  # the C quoting that encoder uses for text
+
+
+def _encode_json(value: dict[str, Any]) -> str:
+    """``json.dumps(value, ensure_ascii=False)``; audit details (a few text fields, one row
+    per file) are quoted directly, several times faster than through the encoder."""
+    if all(type(v) is str for v in value.values()):
+        return "{" + ", ".join([f"{_quote(k)}: {_quote(v)}" for k, v in value.items()]) + "}"
+    return _ENCODER.encode(value)
 
 
 class _Writer:

@@ -330,7 +330,7 @@ def bench_big_library(workdir: Path, count: int) -> list[dict[str, Any]]:
 
 
 def run(quick: bool, workdir: Path) -> list[dict[str, Any]]:
-    rows = bench_filing(workdir, 1_000 if quick else 10_000)
+    rows = bench_filing(workdir, 1_000 if quick else 10_000, rounds=3 if quick else 5)
     shutil.rmtree(workdir / "corpus", ignore_errors=True)
     rows += bench_big_library(workdir, 100_000)
     shutil.rmtree(workdir / "big-lib", ignore_errors=True)

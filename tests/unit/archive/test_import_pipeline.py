@@ -194,8 +194,9 @@ def test_pipes_and_folder_links_are_refused_with_reasons(library: Library,
     make_docx(tmp_path / "别处" / "外部.docx")
     os.symlink(tmp_path / "别处", root / "链接")
     os.symlink(tmp_path / "不存在.docx", root / "断开的链接.docx")
-    result = import_paths(library, [root], "2023")
+    result = import_paths(library, [root, root / "管道"], "2023")  # the pipe given directly too
     refused = {e["source_path"]: e["reason"] for e in result.refused}
+    assert len(result.refused) == 4 and result.total == 5
     assert set(refused) == {"管道", "链接", "断开的链接.docx"}
     assert "不是普通文件" in refused["管道"]
     assert "链接" in refused["链接"]
@@ -226,3 +227,14 @@ def test_extensions_as_stored() -> None:
     cases = {"a.PDF": "pdf", ".bashrc": "", "name.": "", "x.tar.gz": "gz", "无.DOCX": "docx",
              "a.文档": "", "a": "", "x." + "a" * 21: "", "dir/b.Jpg": "jpg"}
     assert {name: filestore.normalise_ext(name) for name in cases} == cases
+
+
+def test_audit_details_survive_awkward_names(lib: Library, tmp_path: Path) -> None:
+    name = '引号"和\\反斜杠 😀\t.pdf' if os.name != "nt" else "引号和 😀.pdf"
+    (tmp_path / "in").mkdir()
+    (tmp_path / "in" / name).write_bytes(b"%PDF-1.4 awkward")
+    result = import_paths(lib, [tmp_path / "in"], "2023")
+    with lib.session() as s:
+        entry = s.scalars(select(AuditEntry)).one()
+        assert entry.entity_id == result.unassigned[0]["document_id"]
+        assert entry.after == {"title": name[:-4], "source_path": name}
