@@ -20,6 +20,7 @@ import contextlib
 import datetime as dt
 import logging
 import multiprocessing
+import signal
 import threading
 import time
 import traceback
@@ -220,7 +221,12 @@ def start_generation(lib: Library, period: str, unit: str | None, expected: int,
                      notes: list[str], stop: CancelToken) -> Generation:
     """A process for a package of ``expected`` placements or more, else a thread."""
     if expected >= PROCESS_MIN_PLACEMENTS:
-        return ProcessGeneration(lib, period, unit, notes, stop)
+        try:
+            return ProcessGeneration(lib, period, unit, notes, stop)
+        except (OSError, AssertionError, RuntimeError) as exc:
+            # No child here (a daemonic process, a bootstrapping one, no resources): a thread.
+            log.warning("no process for generating the package's files (%s); a thread instead",
+                        exc)
     return ThreadGeneration(lib, notes, stop)
 
 
@@ -230,6 +236,10 @@ def child_main(conn: Connection, root: str, url: str, period: str, unit: str | N
     from archive.db import make_engine
 
     lower_this_process()  # the parent's copy loop comes first; see priority.py
+    # Ctrl+C in a terminal reaches the whole process group: the parent handles it and ends
+    # this process; no second traceback from here.
+    with contextlib.suppress(ValueError, OSError):
+        signal.signal(signal.SIGINT, signal.SIG_IGN)
     # The parent has opened (and, if need be, upgraded) the library; the child only reads.
     lib = Library(Path(root), url, make_engine(url))
     notes: list[str] = []

@@ -370,7 +370,7 @@ class PackageWriter:
         self.result.written.append(e.path)
         return True
 
-    def _copy(self, src: Path, dst: str, size: int) -> None:
+    def _copy(self, src: str | Path, dst: str, size: int) -> None:
         if size <= WHOLE_COPY_LIMIT:
             copy_file(src, dst, size)
             self._copied += size

@@ -167,3 +167,22 @@ def test_store_paths_are_the_stores_own(lib: Library) -> None:
     path_of = store_paths(lib)
     for sha, ext in (("ab" * 32, "pdf"), ("0f" * 32, ""), ("c3" * 32, "docx")):
         assert path_of(sha, ext) == os.fspath(lib.store.path_for(sha, ext))
+
+
+def test_a_failure_before_copying_ends_the_child(lib: Library, tmp_path: Path,
+                                                 in_process: None) -> None:
+    from archive.errors import CivLedgerError
+
+    with pytest.raises(CivLedgerError):
+        export_package(lib, "2023", tmp_path / "pkg", unit="没有这个单位", today=DAY)
+    assert not multiprocessing.active_children()
+
+
+def test_no_process_to_be_had_means_a_thread(lib: Library, tmp_path: Path, in_process: None,
+                                             monkeypatch: pytest.MonkeyPatch) -> None:
+    def refuse(*_args: object, **_kwargs: object) -> None:
+        raise AssertionError("daemonic processes are not allowed to have children")
+
+    monkeypatch.setattr(gen.ProcessGeneration, "__init__", refuse)
+    report = export_package(lib, "2023", tmp_path / "pkg", today=DAY)
+    assert report.ok and verify_package(tmp_path / "pkg")["ok"]
