@@ -177,6 +177,7 @@ class ProcessGeneration(Generation):
         super().__init__(notes)
         self.lib = lib
         self.stop = stop
+        self._closing = False
         ctx = multiprocessing.get_context("spawn")
         self._conn, child = ctx.Pipe(duplex=True)
         self._process = ctx.Process(
@@ -196,9 +197,11 @@ class ProcessGeneration(Generation):
                       time.monotonic() - started)
             status, payload, notes = self._conn.recv()
         except (EOFError, OSError):
+            if self._closing:
+                raise Cancelled() from None  # ended by close(): the export is over
             self._process.join(timeout=STOP_GRACE)
-            log.warning("the generating process ended early (exit code %s); generating here",
-                        self._process.exitcode)
+            log.info("the generating process ended early (exit code %s); generating here",
+                     self._process.exitcode)
             return generate_files(self.lib, sel, layout, day, self.stop, self.notes)
         self.notes += notes
         if status != "ok":
@@ -207,6 +210,7 @@ class ProcessGeneration(Generation):
 
     def close(self) -> None:
         """Stop the child if it still works (cancel, a failed copy), then wait for it."""
+        self._closing = True
         if self._process.is_alive() and not self._done.is_set():
             self._process.terminate()
         self._process.join(timeout=STOP_GRACE)
@@ -225,8 +229,7 @@ def start_generation(lib: Library, period: str, unit: str | None, expected: int,
             return ProcessGeneration(lib, period, unit, notes, stop)
         except (OSError, AssertionError, RuntimeError) as exc:
             # No child here (a daemonic process, a bootstrapping one, no resources): a thread.
-            log.warning("no process for generating the package's files (%s); a thread instead",
-                        exc)
+            log.info("no process for generating the package's files (%s); a thread instead", exc)
     return ThreadGeneration(lib, notes, stop)
 
 

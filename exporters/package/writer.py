@@ -598,7 +598,7 @@ class PackageWriter:
         if self._current is not None:
             with contextlib.suppress(OSError):
                 os.unlink(self._current)
-        if isinstance(exc, Cancelled):
+        if isinstance(exc, Cancelled | KeyboardInterrupt):
             state, detail = "已取消", "导出在完成前被取消"
         elif isinstance(exc, OSError) and exc.errno == errno.ENOSPC:
             state, detail = "出错", "U盘或目标磁盘空间不足"
