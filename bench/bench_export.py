@@ -6,13 +6,20 @@ disk and writes the manifest. ``--verify-device`` (read-back from the disk itsel
 cache) is measured too, for context. The baseline, measured in the same run on the same
 files and disk, is what a clerk would otherwise do: copy the files (``shutil.copyfile``) into a
 folder tree and wait until they are on the disk (one ``sync``). The target is an export
-throughput of at least 70 % of the baseline's.
+throughput of at least 70 % of the baseline's. Copy and export alternate, three rounds each, and
+the best of each counts: the machine is shared, and a neighbour's work in one round would
+otherwise decide the ratio.
 
-What bounds the ratio on a machine like the CI VM (2 vCPUs, a virtual disk taking ~800 MB/s):
-the plain copy is itself CPU-bound there (sendfile's memcpy), and the export adds one SHA-256 pass
-over everything it wrote (~950 MB/s a core), ~5 CPU-seconds of generated Word/Excel/index files
-for 21,000 placements and 2,000 photos, and ~2 s of selection and layout before the first byte is
-copied. On a USB stick (30–100 MB/s) the copy dominates and that work hides behind it.
+What bounds the ratio on a machine like the CI VM (2 vCPUs, a fast virtual disk): the plain
+copy is itself CPU-bound there (the kernel's page-cache copy, ~1 core), and the export adds one
+SHA-256 pass over everything it wrote (~5 CPU-seconds for 5 GB, on a read-back thread), ~4
+CPU-seconds of Word/Excel/index generation and the completeness check (in a child process), and
+~1 s of selection and layout before the first byte is copied. The copy loop runs at normal
+priority, the read-back and the child below it, so on an otherwise idle machine the extra work
+fills the second core; when neighbours keep that core busy, it shows in the ratio (the load
+average is in the notes). On a USB stick (30–100 MB/s) the copy dominates and all of it hides
+behind it. The export's DEBUG log lines (logger ``exporters.package``) give its phases:
+selection, layout, copy loop and read-back with their thread CPU, flush, manifest.
 
 The library is built directly (files written into the store, rows inserted in bulk) with
 200 standards; 10 % of the documents are real JPEG photos (padded to size), so that photo sheets
@@ -191,7 +198,7 @@ def run(quick: bool, workdir: Path) -> list[dict[str, Any]]:
     from exporters.package import export_package, verify_package
 
     count, total = (500, 200 * 1024**2) if quick else (20_000, 5 * 1024**3)
-    rounds = 2
+    rounds = 3
     workdir.mkdir(parents=True, exist_ok=True)
     for stale in ("lib", "copy", "package"):
         shutil.rmtree(workdir / stale, ignore_errors=True)
@@ -207,6 +214,7 @@ def run(quick: bool, workdir: Path) -> list[dict[str, Any]]:
     report = None
     try:
         _sync()
+        load_before = os.getloadavg()[0] if hasattr(os, "getloadavg") else None
         for _ in range(rounds):
             _warm(paths)
             copy_times.append(plain_copy(sources, workdir / "copy"))
@@ -220,6 +228,7 @@ def run(quick: bool, workdir: Path) -> list[dict[str, Any]]:
             if _ != rounds - 1:
                 _clear(workdir / "package")
         assert report is not None
+        load_after = os.getloadavg()[0] if hasattr(os, "getloadavg") else None
         _clear(workdir / "package")
         _warm(paths)
         started = time.perf_counter()
@@ -254,8 +263,11 @@ def run(quick: bool, workdir: Path) -> list[dict[str, Any]]:
                          f"export {best_export:.1f} s vs copy {best_copy:.1f} s; quick size, "
                          "where the fixed cost of the generated files dominates"))
     else:
+        load = (f"; load average {load_before:.1f} → {load_after:.1f} on {os.cpu_count()} CPUs"
+                if load_before is not None and load_after is not None else "")
         rows.append(_row("Export vs plain copy", round(100 * ratio, 1), "%", "≥ 70 %",
-                         ratio >= 0.7, f"export {best_export:.1f} s vs copy {best_copy:.1f} s"))
+                         ratio >= 0.7,
+                         f"export {best_export:.1f} s vs copy {best_copy:.1f} s{load}"))
     rows.append(_row("Baseline without sync (page cache only)", round(mb / nosync, 1), "MB/s",
                      "(context)", None, f"{nosync:.1f} s; the data is not yet on the disk"))
     rows.append(_row("Export with --verify-device (read-back from the disk, not the cache)",
