@@ -7,6 +7,8 @@ that document's entry, so the document is a candidate for it. Candidates are the
 against the text itself (``indexing.query.matches``), which makes the result exact; bigrams are
 indexed without positions because Whoosh's phrase matching, done in Python, took 50–100 ms per
 common query on a few hundred documents, while checking the 50 hits shown is a regex each.
+``content`` records only which terms a document has (no counts: indexing it is the biggest
+part of the work, and the ranking comes from ``meta`` and ``words``, which count).
 The ``words`` field holds jieba's words (rjieba, the jieba-rs binding: same cuts, about 15x
 faster); it only lifts documents in which the query is a word of its own, so that 分类 ranks
 垃圾分类 above 部分类别.
