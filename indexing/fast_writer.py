@@ -55,47 +55,58 @@ class Presence:
 
 
 class TermPool:
-    """Postings of the segment being written: field → term → postings, each posting one 64-bit
-    number ``docnum << 32 | count`` so that adding it is one append, done in C (``add_counts``
-    maps over a document's terms without a Python loop)."""
+    """Postings of the segment being written: field → term → postings. A posting of a field
+    that counts is one 64-bit number ``docnum << 32 | count``, of a field that records presence
+    the document number alone, so that adding one is one append, done in C (``add_counts`` maps
+    over a document's terms without a Python loop)."""
 
     def __init__(self, schema: Any) -> None:
         self.schema = schema
         self.fields: dict[str, defaultdict[str, array[int]]] = {}
+        self.presence = {name for name in schema.names()
+                         if type(schema[name].format) is formats.Existence}
 
     def _terms(self, fieldname: str) -> defaultdict[str, array[int]]:
         terms = self.fields.get(fieldname)
         if terms is None:
-            terms = self.fields[fieldname] = defaultdict(partial(array, "Q"))
+            code = "I" if fieldname in self.presence else "Q"
+            terms = self.fields[fieldname] = defaultdict(partial(array, code))
         return terms
 
     def add_counts(self, fieldname: str, docnum: int, counts: Mapping[str, int]) -> None:
         """One document's terms of one field, with how often each occurs."""
         postings = map(self._terms(fieldname).__getitem__, counts.keys())
-        deque(map(_append, postings, map((docnum << 32).__or__, counts.values())), maxlen=0)
+        if fieldname in self.presence:
+            deque(map(_append, postings, repeat(docnum)), maxlen=0)
+        else:
+            deque(map(_append, postings, map((docnum << 32).__or__, counts.values())),
+                  maxlen=0)
 
     def add_presence(self, fieldname: str, docnum: int, present: Presence) -> int:
         """One document's terms of a field that records presence only; returns how many
         distinct terms that was."""
         terms = self._terms(fieldname)
-        packed = docnum << 32 | 1
-        deque(map(_append, map(terms.__getitem__, present.terms), repeat(packed)), maxlen=0)
+        deque(map(_append, map(terms.__getitem__, present.terms), repeat(docnum)), maxlen=0)
         added = len(present.terms)
         for term in present.more:
             postings = terms[term]
-            if not postings or postings[-1] != packed:
-                postings.append(packed)
+            if not postings or postings[-1] != docnum:
+                postings.append(docnum)
                 added += 1
         return added
 
     def add(self, item: tuple[str, bytes, int, float, bytes]) -> None:
         """One posting from a segment being merged in (``SegmentWriter.add_reader``)."""
         fieldname, tbytes, docnum, _weight, vbytes = item
-        n = self.schema[fieldname].format.decode_frequency(vbytes)
         postings = self._terms(fieldname)[tbytes.decode("utf-8")]
-        if postings and postings[-1] >> 32 >= docnum:
+        presence = fieldname in self.presence
+        if postings and (postings[-1] if presence else postings[-1] >> 32) >= docnum:
             raise ValueError(f"merged postings out of order: {fieldname}:{tbytes!r} {docnum}")
-        postings.append(docnum << 32 | n)
+        if presence:
+            postings.append(docnum)
+        else:
+            n = self.schema[fieldname].format.decode_frequency(vbytes)
+            postings.append(docnum << 32 | n)
 
     def iter_postings(self) -> Iterable[tuple[str, bytes, int, float, bytes]]:
         """All postings in Whoosh's order, as its generic pool yields them (for Whoosh code that
@@ -107,11 +118,11 @@ class TermPool:
             for term in sorted(terms):
                 tbytes = term.encode("utf-8")
                 for packed in terms[term]:
-                    docnum, n = packed >> 32, packed & _LOW
                     if frequency:
+                        docnum, n = packed >> 32, packed & _LOW
                         yield fieldname, tbytes, docnum, n * fmt.field_boost, fmt.encode(n)
                     else:
-                        yield fieldname, tbytes, docnum, fmt.field_boost, b""
+                        yield fieldname, tbytes, packed, fmt.field_boost, b""
 
     def cleanup(self) -> None:
         self.fields.clear()
@@ -148,7 +159,7 @@ class _TermWriter:
         maxweight = 0.0
         for begin in range(0, total, limit):
             block = postings[begin : begin + limit]
-            ids = array("I", map(_DOCNUM, block))
+            ids = array("I", map(_DOCNUM, block)) if self.frequency else block
             count = len(ids)
             if self.frequency:
                 freqs = array("I", map(_LOW.__and__, block))
@@ -194,8 +205,8 @@ class _TermWriter:
         info._minlength = minlength
         info._maxlength = maxlength
         info._maxweight = maxweight
-        info._minid = postings[0] >> 32
-        info._maxid = postings[-1] >> 32
+        info._minid = postings[0] >> 32 if self.frequency else postings[0]
+        info._maxid = postings[-1] >> 32 if self.frequency else postings[-1]
         info.set_extent(start, postfile.tell() - start)
         self.tindex.add(self.prefix + tbytes, info.to_bytes())
 

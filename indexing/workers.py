@@ -209,6 +209,11 @@ def run_tasks(
 
     thread = threading.Thread(target=supervise, name="civledger-extract-supervisor",
                               daemon=True)
+    # The caller's thread (writing the index) holds the GIL for long stretches; the supervisor
+    # must get it every few milliseconds to take a result out of a worker's pipe (a worker
+    # blocks when its pipe is full) and send it the next file.
+    interval = sys.getswitchinterval()
+    sys.setswitchinterval(min(interval, SWITCH_INTERVAL))
     thread.start()
     try:
         while True:
@@ -228,13 +233,15 @@ def run_tasks(
     finally:
         stop.set()
         thread.join()
+        sys.setswitchinterval(interval)
 
 
 RESULTS_AHEAD = 256
+SWITCH_INTERVAL = 0.001
 # Tasks sent to a worker ahead of its answers: the next file is already in its pipe when it
 # finishes one, so it does not wait for the supervisor thread (which needs the GIL, busy with
 # the index writer) to hand it over.
-IN_FLIGHT = 2
+IN_FLIGHT = 3
 _DONE = object()
 
 
