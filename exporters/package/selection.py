@@ -262,13 +262,13 @@ def select_for_export(lib: Library, period: str, unit: str | None = None,
             .join(Document, Document.id == DocumentStandard.document_id)
             .where(Document.period_id == p.id, Document.deleted_at.is_(None))
             .order_by(DocumentStandard.id)
-        ):
+        ).all():  # all rows in one fetch: a row at a time costs a call each
             links.setdefault(doc_id, []).append(ind_id)
 
         documents: list[DocInfo] = []
         held: list[HeldBack] = []
         released: list[int] = []
-        for r in conn.execute(doc_q):
+        for r in conn.execute(doc_q).all():
             std_ids = [i for i in links.get(r[0], []) if i in allowed]
             if not links.get(r[0]):
                 if standard is None:
