@@ -9,11 +9,13 @@ The order is what makes a package trustworthy on a stick:
    an earlier export holds the same content under another name (a renumbered or retitled
    document), else copied.
 3. A second thread reads every file back and hashes it against the library's SHA-256 while the
-   next ones are copied. A mismatch is rewritten once, then reported. With ``verify_device`` the
+   next ones are copied (below normal priority: the copy is the critical path, see
+   ``priority``). A mismatch is rewritten once, then reported. With ``verify_device`` the
    written files are first flushed and dropped from the system cache, so the bytes compared are
    the stick's own (``_verify_batch``).
-4. Files of an earlier export that are no longer planned are removed, and everything is flushed
-   to the device.
+4. Files of an earlier export that are no longer planned are removed (an export into an empty
+   folder has none), and everything is flushed to the device — on Linux mostly while copying
+   (``volume.BackgroundFlush``), so that the last flush has little left to do.
 5. Only when all of that succeeded are the tag files written and the marker removed
    (``finish``).
 """
@@ -433,9 +435,8 @@ class PackageWriter:
                     if group is not None:
                         batch += group
                         size += sum(e.size for e, _ in group)
-                    # Reading from the cache, each group is read back at once (its pages are
-                    # likely still in the processor's cache); from the device, in batches that
-                    # share one flush.
+                    # Reading from the cache, each group is read back at once, close behind
+                    # the copy; from the device, in batches that share one flush.
                     if batch and (group is None or not self.verify_device
                                   or len(batch) >= BATCH_FILES or size >= BATCH_BYTES):
                         self._verify_batch(batch, buf, failed, stop)
