@@ -217,8 +217,8 @@ class ProcessGeneration(Generation):
         if self._process.is_alive():
             self._process.kill()
             self._process.join(timeout=STOP_GRACE)
+        super().close()  # the exchange ends with the child (end of file, broken pipe)
         self._conn.close()
-        super().close()
 
 
 def start_generation(lib: Library, period: str, unit: str | None, expected: int,
