@@ -224,7 +224,8 @@ def run(quick: bool, workdir: Path) -> list[dict[str, Any]]:
             report = export_package(lib, PERIOD, workdir / "package")
             export_times.append(time.perf_counter() - started)
             if not report.ok:
-                raise RuntimeError(f"export failed: {report.as_json()['problems'][:3]}")
+                raise RuntimeError(f"export failed: {report.error} "
+                                   f"{report.as_json()['problems'][:3]}")
             if _ != rounds - 1:
                 _clear(workdir / "package")
         assert report is not None
