@@ -236,7 +236,10 @@ def run_tasks(
         sys.setswitchinterval(interval)
 
 
-RESULTS_AHEAD = 256
+# Results the supervisor holds for the caller: while the index writer commits a segment (seconds
+# at 5,000 documents) the workers go on extracting into this buffer (a result with its text and
+# terms is ~30 KB).
+RESULTS_AHEAD = 3000
 SWITCH_INTERVAL = 0.001
 # Tasks sent to a worker ahead of its answers: the next file is already in its pipe when it
 # finishes one, so it does not wait for the supervisor thread (which needs the GIL, busy with
