@@ -42,6 +42,8 @@ from whoosh.fields import TEXT
 from whoosh.formats import Existence, Positions
 from whoosh.system import pack_uint
 
+from indexing.fast_writer import Presence
+
 # CJK Unified Ideographs (+ extension A, compatibility ideographs, extensions B–F) and 〇.
 _CJK_CLASS = "\u3007\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0002fa1f"
 # A CJK run, or a run of letters/digits that are not CJK (``[^\W_…]`` = word chars minus those).
@@ -167,8 +169,6 @@ def combine_terms(meta: str, terms: dict[str, Any]) -> dict[str, Any]:
     """Terms of ``meta + "\n" + text`` for the ``content`` field (which records presence: the
     text's terms and the metadata's, which may repeat some) and the ``words`` field (with
     counts), from the text's ``text_terms``."""
-    from indexing.fast_writer import Presence
-
     text = terms["content"].split("\0") if terms["content"] else []
     found = dict(zip(terms["words"].split("\0") if terms["words"] else (),
                      terms["word_counts"], strict=True))
@@ -287,16 +287,15 @@ class BigramField(TEXT):
     def index(self, value: Any, **kwargs: Any) -> Iterator[tuple[bytes, int, float, bytes]]:
         fmt = self.format
         boost = fmt.field_boost
-        if isinstance(fmt, Existence):
-            for term in term_counts(value):
-                yield term.encode("utf-8"), 1, boost, b""
-        elif isinstance(fmt, Positions):
+        if isinstance(fmt, Positions):
             encode = fmt.encode
             for term, poses in index_terms(value).items():
                 yield term.encode("utf-8"), len(poses), len(poses) * boost, encode(poses)
+        elif isinstance(fmt, Existence):
+            for term in term_set(value):
+                yield term.encode("utf-8"), 1, boost, b""
         else:
-            for term, poses in index_terms(value).items():
-                n = len(poses)
+            for term, n in term_counts(value).items():
                 yield term.encode("utf-8"), n, n * boost, pack_uint(n)
 
 
