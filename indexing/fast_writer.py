@@ -31,11 +31,16 @@ from pickle import dumps
 from typing import Any
 
 from whoosh import formats
-from whoosh.codec.whoosh3 import COMPRESSION_MIN_SIZE, WHOOSH3_HEADER_MAGIC, W3TermInfo
+from whoosh.codec.whoosh3 import COMPRESSION_MIN_SIZE, WHOOSH3_HEADER_MAGIC, W3Codec, W3TermInfo
 from whoosh.system import pack_int, pack_ushort
 from whoosh.util.numeric import length_to_byte
 from whoosh.writing import SegmentWriter
 
+# Postings per block. Whoosh writes 128; each block costs a pickle, a zlib call (~20 µs here,
+# most of it setting up the compressor) and its header, and a common bigram has a posting in
+# most documents: 512 a block wrote a segment ~20 % faster and ~25 % smaller on the benchmark
+# corpus. Readers take any block size (each block records its own count).
+BLOCK_LIMIT = 512
 _SWAP = sys.byteorder == "little"  # the Frequency format stores counts big-endian ("!I")
 _SUPPORTED = (formats.Existence, formats.Frequency)
 _LOW = 0xFFFFFFFF
@@ -218,6 +223,7 @@ class FastSegmentWriter(SegmentWriter):
     ``field.index``."""
 
     def __init__(self, ix: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("codec", W3Codec(blocklimit=BLOCK_LIMIT))
         super().__init__(ix, **kwargs)
         for name in self.schema.names():
             field = self.schema[name]

@@ -60,6 +60,8 @@ CHUNK = 500
 # memory (~20 KB a document), and a few segments search about as fast as one.
 REBUILD_SEGMENT = 5000
 LOCK_TIMEOUT = 60.0
+# The smallest segment a long run writes before its end (see ``BulkUpdater.update``).
+TAIL_SEGMENT = 500
 
 
 class SearchIndexError(CivLedgerError):
@@ -373,8 +375,16 @@ class BulkUpdater:
         self.written: set[int] = set()
 
     def update(self, document_ids: list[int],
-               analyzed: Mapping[int, dict[str, Any]] | None = None) -> None:
-        """Replace the entries of ``document_ids``; ``analyzed`` as for ``_fields``."""
+               analyzed: Mapping[int, dict[str, Any]] | None = None,
+               remaining: int | None = None) -> None:
+        """Replace the entries of ``document_ids``; ``analyzed`` as for ``_fields``.
+
+        ``remaining``: how many more documents the run expects. Writing a segment takes the
+        writer about a millisecond a document, and the last one is written after the workers
+        have finished, with nothing left to overlap it: so towards the end segments are
+        written as soon as they hold as many documents as are still to come (5,000, then
+        2,500, 1,250 … down to ``TAIL_SEGMENT``), each while the workers extract the rest.
+        """
         if self.writer is None:
             _write_lock(self.lib).acquire()
             try:
@@ -398,7 +408,8 @@ class BulkUpdater:
             self.pending += len(chunk)
         self.written.update(ids)
         if (self.pending >= self.commit_docs
-                or time.monotonic() - self.opened >= self.commit_seconds):
+                or time.monotonic() - self.opened >= self.commit_seconds
+                or (remaining and self.pending >= max(remaining, TAIL_SEGMENT))):
             self.commit(final=False)
 
     def commit(self, final: bool = True) -> None:

@@ -109,7 +109,7 @@ def _extract(
         if batch:
             doc_ids = _store(lib, batch)
             if updater is not None and doc_ids:
-                updater.update(doc_ids, analyzed)
+                updater.update(doc_ids, analyzed, remaining=total - done)
         batch = []
         analyzed.clear()
         last_flush = time.monotonic()

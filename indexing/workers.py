@@ -38,6 +38,10 @@ ANALYZE_TARGET = "indexing.extract:extract_and_analyze_task"
 # Seconds one file may take; generous, since a 500-page PDF on a slow PC takes a while.
 TIME_LIMIT = 120.0
 MEMORY_LIMIT_MB = 3072
+# Niceness added to a worker on POSIX (Windows: the below-normal priority class); see
+# ``_lower_priority``.
+WORKER_NICENESS = 5
+_BELOW_NORMAL_PRIORITY_CLASS = 0x00004000
 _PRELOAD = ["indexing.extract", "indexing.extract.docx", "indexing.extract.pdf",
             "indexing.proposals", "indexing.analysis", "rjieba", "pymupdf", "lxml.etree"]
 
@@ -84,9 +88,27 @@ def _limit_memory(megabytes: int | None) -> None:
         pass
 
 
+def _lower_priority() -> None:
+    """Workers run below normal priority. The process that started them stores their results
+    and writes the index, one process against several workers: given the same priority, it gets
+    a share of a core while the workers fill the result buffer, and the run ends with it working
+    through that backlog alone. Below it, the workers use what it leaves (on a 2-core PC most
+    of both cores) and the application's own window stays responsive. Best effort."""
+    if sys.platform == "win32":  # pragma: no cover - Windows only
+        with contextlib.suppress(OSError, AttributeError):
+            import ctypes
+
+            kernel = ctypes.windll.kernel32  # type: ignore[attr-defined]
+            kernel.SetPriorityClass(kernel.GetCurrentProcess(), _BELOW_NORMAL_PRIORITY_CLASS)
+        return
+    with contextlib.suppress(OSError, AttributeError):
+        os.nice(WORKER_NICENESS)
+
+
 def worker_main(conn: Connection, target: str, memory_mb: int | None) -> None:
     """A worker's loop: receive (key, path, ext), send (key, result) back, until told to stop."""
     _limit_memory(memory_mb)
+    _lower_priority()
     func = _resolve(target)
     while True:
         try:

@@ -11,6 +11,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from whoosh import index as whoosh_index
+from whoosh.codec.whoosh3 import W3Codec
 from whoosh.fields import ID, TEXT, Schema
 from whoosh.qparser import QueryParser
 
@@ -69,11 +70,13 @@ def _lengths(ix: Any) -> list[tuple[int, ...]]:
                 for d in range(reader.doc_count_all())]
 
 
-def _index(path: Path, docs: list[dict[str, Any]], fast: bool, per_segment: int) -> Any:
+def _index(path: Path, docs: list[dict[str, Any]], fast: bool, per_segment: int,
+           block_limit: int | None = None) -> Any:
     path.mkdir()
     ix = whoosh_index.create_in(str(path), make_schema())
+    codec = {"codec": W3Codec(blocklimit=block_limit)} if block_limit else {}
     for start in range(0, len(docs), per_segment):
-        writer = FastSegmentWriter(ix) if fast else ix.writer()
+        writer = FastSegmentWriter(ix, **codec) if fast else ix.writer()
         for fields in docs[start : start + per_segment]:
             writer.add_document(**fields)
         writer.commit(merge=False)
@@ -86,10 +89,14 @@ def docs() -> list[dict[str, Any]]:
     return [_doc(rng, n) for n in range(300)]
 
 
-@pytest.mark.parametrize("per_segment", [300, 70])
+# Our writer's blocks (``BLOCK_LIMIT``, and 50 so that many terms span several) against
+# Whoosh's 128: the postings read back must not depend on how they were cut into blocks.
+@pytest.mark.parametrize(("per_segment", "block_limit"), [(300, None), (70, None), (300, 50)])
 def test_same_postings_statistics_and_lengths_as_whoosh(tmp_path: Path, docs: list[dict[str, Any]],
-                                                        per_segment: int) -> None:
-    ours = _index(tmp_path / "ours", docs, fast=True, per_segment=per_segment)
+                                                        per_segment: int,
+                                                        block_limit: int | None) -> None:
+    ours = _index(tmp_path / "ours", docs, fast=True, per_segment=per_segment,
+                  block_limit=block_limit)
     theirs = _index(tmp_path / "whoosh", docs, fast=False, per_segment=per_segment)
     got, want = _postings(ours), _postings(theirs)
     assert len(want) > 2000
@@ -269,3 +276,25 @@ def test_replaced_entries_do_not_stay_in_old_segments(tmp_path: Path,
         writer.delete_by_term("doc_id", str(n))
     writer.commit(mergetype=merge_small_segments)
     assert ix._segments() == [] and ix.doc_count() == 0
+
+
+def test_a_run_writes_smaller_segments_towards_its_end(ledger: Library, tmp_path: Path,
+                                                       monkeypatch: pytest.MonkeyPatch) -> None:
+    """The last segment is written after the workers are done: a run writes a segment as soon
+    as it holds as many documents as are still to come, so that last one stays small."""
+    from indexing import pipeline
+
+    src = tmp_path / "src"
+    for n in range(7):
+        make_docx(src / f"{n}.docx", title=f"第{n}次文明实践活动", paragraphs=[f"西城社区第{n}次议事会"])
+    import_paths(ledger, [src], "2023", standard="1.1.5.1")
+    monkeypatch.setattr(pipeline, "BATCH_FILES", 1)
+    monkeypatch.setattr(search_index, "TAIL_SEGMENT", 2)
+    assert extract_pending(ledger, workers=1)["indexed"] == 7
+    ix = search_index.open_index(ledger)
+    # 4 when 3 were to come, 2 when 1 was, then the last one; the import's entries are gone
+    assert [seg.doc_count_all() for seg in ix._segments()] == [4, 2, 1]
+    assert ix.doc_count() == 7
+    got = _by_document(ix)
+    search_index.rebuild(ledger)
+    assert got == _by_document(search_index.open_index(ledger))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import sys
 from pathlib import Path
 
@@ -9,7 +10,7 @@ import pytest
 from ix_factories import fake_target
 
 from archive.progress import CancelToken
-from indexing.workers import Task, run_tasks
+from indexing.workers import WORKER_NICENESS, Task, run_tasks
 from tests.factories import make_docx
 
 
@@ -62,3 +63,13 @@ def test_cancel_stops_before_the_rest(good: Path) -> None:
 
 def test_no_tasks_no_workers() -> None:
     assert list(run_tasks([])) == []
+
+
+@pytest.mark.skipif(not hasattr(os, "nice"), reason="POSIX niceness")
+def test_workers_run_below_the_process_that_started_them(good: Path) -> None:
+    """The process writing the index must not queue behind its own workers (see
+    ``workers._lower_priority``)."""
+    results = list(run_tasks([Task(1, str(good), "docx")],
+                             target=fake_target("report_niceness")))
+    (_task, result), = results
+    assert int(result["text"]) == min(os.nice(0) + WORKER_NICENESS, 19)
