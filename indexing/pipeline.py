@@ -8,9 +8,11 @@ which ``index.reconcile`` finds by their stamps at the start of the next run.
 
 from __future__ import annotations
 
+import gc
 import time
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -78,6 +80,26 @@ def _store(lib: Library, results: list[tuple[int, dict[str, Any]]]) -> list[int]
         apply_many_proposals(s, proposals)
         return list(s.scalars(select(Document.id).where(
             Document.file_id.in_(ids), Document.deleted_at.is_(None))))
+
+
+# During a run the writer makes a few thousand short-lived objects a document (terms, rows);
+# with Python's default threshold (700) the collector ran some 250 times in 3,000 documents,
+# walking the whole heap each time it reached the oldest generation: ~5 % of the writer's time.
+GC_THRESHOLD = 20_000
+
+
+@contextmanager
+def _sparing_gc() -> Iterator[None]:
+    """Collect less often during a run, and never walk what existed before it (``gc.freeze``);
+    cycles made during the run are still collected."""
+    threshold = gc.get_threshold()
+    gc.freeze()
+    gc.set_threshold(max(threshold[0], GC_THRESHOLD), *threshold[1:])
+    try:
+        yield
+    finally:
+        gc.set_threshold(*threshold)
+        gc.unfreeze()
 
 
 def _extract(
@@ -161,7 +183,8 @@ def extract_pending(
         reconciled = search_index.reconcile(lib, cancel)
     with lib.read_session() as s:
         files = _pending(s)
-    out = _extract(lib, files, progress, cancel, workers, time_limit, target, index)
+    with _sparing_gc():
+        out = _extract(lib, files, progress, cancel, workers, time_limit, target, index)
     out["reconciled"] = reconciled
     out["seconds"] = round(time.perf_counter() - started, 3)
     return out

@@ -262,3 +262,21 @@ def test_extract_and_search_on_each_database(any_library: Library, tmp_path: Pat
         assert len(search(any_library, "光盘行动记录")) == 1
     finally:
         search_index.close(any_library)
+
+
+def test_a_run_collects_garbage_sparingly_and_restores_the_collector(ledger: Library,
+                                                                     tmp_path: Path) -> None:
+    import gc
+
+    make_docx(tmp_path / "src" / "a.docx", title="志愿服务活动记录")
+    import_paths(ledger, [tmp_path / "src"], "2023", standard="1.1.5.1")
+    threshold, frozen = gc.get_threshold(), gc.get_freeze_count()
+    during: list[tuple[int, int]] = []
+
+    def progress(event: ProgressEvent) -> None:
+        if event.message == "提取文字":  # the extraction run's first event
+            during.append((gc.get_threshold()[0], gc.get_freeze_count()))
+
+    assert extract_pending(ledger, progress)["extracted"] == 1
+    assert during and all(t >= 20_000 and f > frozen for t, f in during)
+    assert gc.get_threshold() == threshold and gc.get_freeze_count() == frozen
