@@ -366,13 +366,17 @@ class _Writer:
             tuple(shas)).all())
 
     def insert(self, entity: type[Base], columns: tuple[str, ...], rows: list[tuple[Any, ...]],
-               want_ids: bool = False) -> list[int]:
-        """Insert ``rows``; with ``want_ids``, return their ids in order."""
+               want_ids: bool = False, fixed: dict[str, Any] | None = None) -> list[int]:
+        """Insert ``rows``; with ``want_ids``, return their ids in order. ``fixed`` holds the
+        columns whose value is the same for every row: on SQLite they are written into the
+        statement as literals, so the driver binds (and copies) only what varies per row —
+        about half the per-row cost of the insert for documents."""
         if not rows:
             return []
         table = entity.__table__
+        fixed = fixed or {}
         if not self.sqlite:
-            params = [dict(zip(columns, r, strict=True)) for r in rows]
+            params = [dict(zip(columns, r, strict=True)) | fixed for r in rows]
             if not want_ids:
                 self.session.execute(insert(table), params)
                 return []
@@ -385,18 +389,31 @@ class _Writer:
             ids = list(range(start, start + len(rows)))
             columns = ("id", *columns)
             rows = [(i, *r) for i, r in zip(ids, rows, strict=True)]
-        conn.exec_driver_sql(f"INSERT INTO {table.name} ({', '.join(columns)}) "
-                             f"VALUES ({', '.join('?' * len(columns))})", rows)
+        names = ", ".join((*columns, *fixed))
+        values = ", ".join(("?",) * len(columns) + tuple(_sql_literal(v) for v in fixed.values()))
+        conn.exec_driver_sql(f"INSERT INTO {table.name} ({names}) VALUES ({values})", rows)
         return ids
 
 
-_FILE_COLUMNS = ("sha256", "size", "original_name", "ext", "page_count", "status",
-                 "status_reason", "info", "created_at")
-_DOCUMENT_COLUMNS = ("period_id", "unit_id", "file_id", "kind", "title", "doc_number",
-                     "doc_date", "author", "retention", "classification", "remarks", "caption",
-                     "source_path", "released", "created_at", "updated_at", "deleted_at")
+def _sql_literal(value: Any) -> str:
+    """A constant as SQLite literal text (only the plain types the import writes)."""
+    if value is None:
+        return "NULL"
+    if isinstance(value, bool):
+        return "1" if value else "0"
+    if isinstance(value, int):
+        return str(value)
+    if isinstance(value, str) and "\0" not in value:
+        return "'" + value.replace("'", "''") + "'"
+    raise TypeError(f"not a literal the import writes: {value!r}")
+
+
+# Columns given per row; the rest of each table's columns are the same for a whole batch and
+# go into the statement as literals (``_Writer.insert``'s ``fixed``).
+_FILE_COLUMNS = ("sha256", "size", "original_name", "ext")
+_DOCUMENT_COLUMNS = ("unit_id", "file_id", "kind", "title", "source_path")
 _LINK_COLUMNS = ("document_id", "indicator_id")
-_AUDIT_COLUMNS = ("at", "actor", "action", "entity", "entity_id", "before", "after")
+_AUDIT_COLUMNS = ("action", "entity_id", "after")
 
 
 def _stem(name: str) -> str:
@@ -433,7 +450,6 @@ def _flush(lib: Library, ctx: _Context, batch: list[_Pending], result: ImportRes
 def _insert_batch(lib: Library, ctx: _Context, batch: list[_Pending],
                   unique: dict[str, StagedFile], first_name: dict[str, str],
                   result: ImportResult, stored: Future[list[str]]) -> None:
-    actor = current_actor()
     filed: list[dict[str, Any]] = []
     unassigned: list[dict[str, Any]] = []
     duplicates: list[dict[str, Any]] = []
@@ -444,12 +460,10 @@ def _insert_batch(lib: Library, ctx: _Context, batch: list[_Pending],
         file_ids = w.file_ids(list(unique))
         known_file_ids = list(file_ids.values())
         new_shas = [sha for sha in unique if sha not in file_ids]
-        no_info = w.json({})
         ids = w.insert(File, _FILE_COLUMNS, [
-            (sha, unique[sha].size, first_name[sha], unique[sha].ext, None, STATUS_PENDING, "",
-             no_info, now)
-            for sha in new_shas
-        ], want_ids=True)
+            (sha, unique[sha].size, first_name[sha], unique[sha].ext) for sha in new_shas
+        ], want_ids=True, fixed={"page_count": None, "status": STATUS_PENDING,
+                                 "status_reason": "", "info": w.json({}), "created_at": now})
         file_ids.update(zip(new_shas, ids, strict=True))
         # Live documents of this period already holding known content, with their standards
         # (content new to the library cannot have any).
@@ -468,16 +482,20 @@ def _insert_batch(lib: Library, ctx: _Context, batch: list[_Pending],
         # Decide per file: new document, more links on an existing one, or a duplicate.
         # Documents created in this batch get their ids below; until then they are -n.
         new_docs: list[_Pending] = []
+        new_fids: list[int] = []
         links: list[tuple[int, int]] = []
-        audits: list[tuple[int, str, dict[str, Any]]] = []
+        audits: list[tuple[str, int, Any]] = []
+        refers_new = False  # an entry names a document made in this batch (by its -n)
         for p in batch:
             fid = file_ids[p.staged.sha256]
             have = existing.get(fid)
             if have is None:
                 new_docs.append(p)
+                new_fids.append(fid)
                 existing[fid] = (-len(new_docs), set(p.standard_ids))
                 continue
             doc_id, linked = have
+            refers_new = refers_new or doc_id < 0
             missing = [sid for sid in p.standard_ids if sid not in linked]
             if not missing:
                 duplicates.append({"source_path": p.item.source_path, "document_id": doc_id,
@@ -486,38 +504,46 @@ def _insert_batch(lib: Library, ctx: _Context, batch: list[_Pending],
             for sid in missing:
                 linked.add(sid)
                 links.append((doc_id, sid))
-                audits.append((doc_id, "link", {"standard": codes.get(sid, "")}))
+                audits.append(("link", doc_id, w.json({"standard": codes.get(sid, "")})))
             filed.append({"source_path": p.item.source_path, "document_id": doc_id,
                           "standards": [codes[i] for i in missing], "new": False})
-        period_id = ctx.period_id
-        titles = [_stem(p.item.name) for p in new_docs]
-        doc_ids = w.insert(Document, _DOCUMENT_COLUMNS, [
-            (period_id, p.unit_id, file_ids[p.staged.sha256], kind_for_ext(p.staged.ext), title,
-             "", None, "", "30年", "公开", "", "", p.item.source_path, False, now, now, None)
-            for p, title in zip(new_docs, titles, strict=True)
-        ], want_ids=True)
-        for p, title, doc_id in zip(new_docs, titles, doc_ids, strict=True):
+        rows: list[tuple[Any, ...]] = []
+        details: list[str] = []
+        for p, fid in zip(new_docs, new_fids, strict=True):
+            title = _stem(p.item.name)
             src = p.item.source_path
-            for sid in p.standard_ids:
+            rows.append((p.unit_id, fid, kind_for_ext(p.staged.ext), title, src))
+            details.append(_created(title, src) if w.sqlite else
+                           {"title": title, "source_path": src})
+        doc_ids = w.insert(Document, _DOCUMENT_COLUMNS, rows, want_ids=True, fixed={
+            "period_id": ctx.period_id, "doc_number": "", "doc_date": None, "author": "",
+            "retention": "30年", "classification": "公开", "remarks": "", "caption": "",
+            "released": False, "created_at": now, "updated_at": now, "deleted_at": None})
+        for p, doc_id, detail in zip(new_docs, doc_ids, details, strict=True):
+            standard_ids = p.standard_ids
+            for sid in standard_ids:
                 links.append((doc_id, sid))
-            audits.append((doc_id, "create", {"title": title, "source_path": src}))
-            (filed if p.standard_ids else unassigned).append({
-                "source_path": src, "document_id": doc_id,
-                "standards": [codes[i] for i in p.standard_ids], "new": True})
-        for entries in (duplicates, filed):
-            for e in entries:
-                if e["document_id"] < 0:
-                    e["document_id"] = doc_ids[-e["document_id"] - 1]
-
-        def real(doc_id: int) -> int:
-            return doc_ids[-doc_id - 1] if doc_id < 0 else doc_id
-
-        w.insert(DocumentStandard, _LINK_COLUMNS, [(real(d), sid) for d, sid in links])
-        w.insert(AuditEntry, _AUDIT_COLUMNS, [
-            (now, actor, action, "document", real(d), None, w.json(after))
-            for d, action, after in audits
-        ])
+            audits.append(("create", doc_id, detail))
+            (filed if standard_ids else unassigned).append({
+                "source_path": p.item.source_path, "document_id": doc_id,
+                "standards": [codes[i] for i in standard_ids], "new": True})
+        if refers_new:
+            for entries in (duplicates, filed):
+                for e in entries:
+                    if e["document_id"] < 0:
+                        e["document_id"] = doc_ids[-e["document_id"] - 1]
+            links = [(doc_ids[-d - 1] if d < 0 else d, sid) for d, sid in links]
+            audits = [(a, doc_ids[-d - 1] if d < 0 else d, after) for a, d, after in audits]
+        w.insert(DocumentStandard, _LINK_COLUMNS, links)
+        w.insert(AuditEntry, _AUDIT_COLUMNS, audits, fixed={
+            "at": now, "actor": current_actor(), "entity": "document", "before": None})
         stored.result()  # the content is durable before the rows that point at it commit
     result.filed.extend(filed)
     result.unassigned.extend(unassigned)
     result.duplicates.extend(duplicates)
+
+
+def _created(title: str, source_path: str) -> str:
+    """The audit detail of a new document as JSON text: what ``_encode_json`` makes of
+    ``{"title": …, "source_path": …}``, without building the dict (one per file)."""
+    return f'{{"title": {_quote(title)}, "source_path": {_quote(source_path)}}}'
