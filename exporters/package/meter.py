@@ -52,6 +52,10 @@ class ByteMeter:
             text += f"，约剩 {human_duration(eta)}"
         return text + "）"
 
+    def due(self) -> bool:
+        """Whether ``report`` would report now: lets a caller skip building the message."""
+        return time.monotonic() - self._last >= MIN_INTERVAL
+
     def report(self, action: str, force: bool = False) -> None:
         now = time.monotonic()
         if not force and now - self._last < MIN_INTERVAL:
