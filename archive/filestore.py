@@ -122,6 +122,7 @@ class FileStore:
         self._staging_dirs: set[str] = set()
         self._counter = itertools.count()
         self._made_dirs: set[str] = set()
+        self._syncing = False  # a sync of ours is writing the store's blocks (see commit)
         self.fsync_each = not SYNC_PER_BATCH
 
     def ensure(self) -> None:
@@ -138,9 +139,23 @@ class FileStore:
     def exists(self, sha256: str, ext: str) -> bool:
         return os.path.exists(self._target(sha256, ext))
 
+    def _prepare_unless_syncing(self, sha256: str) -> None:
+        """Create the fan-out folder of a staged file now, unless a sync of ours is running.
+
+        Making a folder looks its name up in the first-level folder, and that lookup waits
+        while the block holding the first-level folder is being written, which a sync does
+        most of the time it runs (every new fan-out folder changes such a block). Filing
+        10,000 files, each stager waited so about 0.23 s (~95 waits of ~2.4 ms). A folder
+        not made here is made by ``commit`` between its syncs; making all of them there
+        lengthened the commit chain more than it saved (0.3–0.5 s more per 10,000 files).
+        With this split the stagers were blocked 0.22–0.35 s instead of 0.33–0.70 s each
+        (schedstat, three alternating runs on a loaded machine).
+        """
+        if not self._syncing:
+            self.prepare_dir(sha256)
+
     def prepare_dir(self, sha256: str) -> None:
-        """Create the fan-out folder of a future file (done while staging, in the worker
-        threads: folder creation is one of the slowest steps of filing many small files)."""
+        """Create the fan-out folder of a file with this hash, unless it was made before."""
         folder = f"{self._root}{os.sep}{sha256[:2]}{os.sep}{sha256[2:4]}"
         if folder in self._made_dirs:
             return
@@ -215,7 +230,7 @@ class FileStore:
             _unlink(tmp)
             raise
         sha = digest.hexdigest()
-        self.prepare_dir(sha)
+        self._prepare_unless_syncing(sha)
         return StagedFile(tmp, sha, size, ext)
 
     def stage_bytes(self, data: bytes, ext: str) -> StagedFile:
@@ -231,25 +246,33 @@ class FileStore:
         except BaseException:
             _unlink(tmp)
             raise
-        self.prepare_dir(sha)
+        self._prepare_unless_syncing(sha)
         return StagedFile(tmp, sha, len(data), ext)
 
     def sync(self) -> None:
         """Make what was written to the store durable (see ``sync_filesystem``)."""
         if not self.fsync_each:
-            sync_filesystem(self._root)
+            self._syncing = True
+            try:
+                sync_filesystem(self._root)
+            finally:
+                self._syncing = False
 
     def commit(self, staged: list[StagedFile]) -> list[str]:
         """Flush staged files to disk and rename them into place; returns the final paths.
 
         When this returns, both the content and the new names are on the disk, so a row that
         points at them may be committed.
+
+        Fan-out folders that staging left to us (see ``_prepare_unless_syncing``) are made
+        here, between the two syncs, right before the rename that needs them.
         """
         if not staged:
             return []
         self.sync()
         final: list[str] = []
         for s in staged:
+            self.prepare_dir(s.sha256)
             target = self._target(s.sha256, s.ext)
             # Same name, same content: replacing an existing copy (an orphan an interrupted
             # import left) is harmless and saves a stat per file.
