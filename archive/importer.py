@@ -48,6 +48,9 @@ from archive.progress import CancelToken, ProgressCallback, ProgressEvent, no_pr
 
 # Files per transaction: a sync of the store and a commit each.
 BATCH = 500
+# The last batches shrink (BATCH/2, BATCH/4, ... while at least this many files): what is
+# left to do once the last file is staged is committing the last batch, syncs included.
+TAIL_MIN = 100
 # Threads that read, hash and stage files; I/O and hashing release the GIL.
 STAGE_THREADS = 2
 # Files per staging task.
@@ -179,6 +182,30 @@ def _prepare(session: Session, period: str, standard: str | None, unit: str | No
                     units)
 
 
+def _batch_bounds(total: int) -> list[tuple[int, int]]:
+    """(start, end) of each batch: ``BATCH`` files, and at the end batches halving down to
+    ``TAIL_MIN``, so the commit left after the last file is staged (sync, renames, sync)
+    is a small one; the commits of the larger batches before it overlap staging."""
+    tail: list[int] = []
+    size = BATCH // 2
+    left = total - BATCH  # at least one full batch before a shrinking tail
+    while size >= TAIL_MIN and left >= size:
+        tail.append(size)
+        left -= size
+        size //= 2
+    bulk = (total - sum(tail)) // BATCH * BATCH
+    rest = total - bulk - sum(tail)  # what does not fill a batch joins the tail's first
+    if tail:
+        tail[0] += rest
+    elif rest:
+        tail = [rest]
+    bounds = [(i, i + BATCH) for i in range(0, bulk, BATCH)]
+    for size in tail:
+        bounds.append((bulk, bulk + size))
+        bulk += size
+    return bounds
+
+
 def _stage(store: FileStore, item: SourceItem) -> StagedFile | str:
     """The staged content, or the reason the file cannot be read. A full disk is not a
     property of one file: it propagates and stops the import."""
@@ -254,7 +281,7 @@ def _import(lib: Library, paths: list[Path], period: str, standard: str | None,
     sources = collect(paths)
     items = sources.items
     total = len(items)
-    windows = [items[i : i + BATCH] for i in range(0, total, BATCH)]
+    windows = [items[i:j] for i, j in _batch_bounds(total)]
     accounted: set[int] = set()  # id() of items already in the result
     inflight: dict[int, list[Future[list[Outcome]]]] = {}  # window number -> chunk futures
     stop = threading.Event()
