@@ -113,7 +113,7 @@ class ImportResult:
         return len(self.filed) + len(self.unassigned) + len(self.duplicates) + len(self.refused)
 
 
-@dataclass
+@dataclass(slots=True)
 class _Pending:
     item: SourceItem
     staged: StagedFile
@@ -310,6 +310,11 @@ def _import(lib: Library, paths: list[Path], period: str, standard: str | None,
                 inflight[k] = [pool.submit(stage_chunk, w[i : i + CHUNK])
                                for i in range(0, len(w), CHUNK)]
 
+        # Per file, this thread holds the GIL the stagers need between their system calls:
+        # the loop below does no more than it must (no event built when nobody listens).
+        report = progress is not no_progress
+        check = cancel.raise_if_cancelled if cancel is not None else None
+        targets = ctx.targets
         try:
             for k, window in enumerate(windows):
                 for ahead in range(k, k + 1 + LOOKAHEAD):
@@ -319,14 +324,15 @@ def _import(lib: Library, paths: list[Path], period: str, standard: str | None,
                 for future in inflight[k]:
                     for outcome in future.result():
                         item = next(pending_items)
-                        progress(ProgressEvent(done, total, item.source_path))
-                        if cancel is not None:
-                            cancel.raise_if_cancelled()
+                        if report:
+                            progress(ProgressEvent(done, total, item.source_path))
+                        if check is not None:
+                            check()
                         done += 1
-                        if outcome is None or isinstance(outcome, str):
+                        if type(outcome) is StagedFile:
+                            batch.append(_Pending(item, outcome, *targets(item.folders)))
+                        else:
                             refuse(item, outcome or item.refused)
-                            continue
-                        batch.append(_Pending(item, outcome, *ctx.targets(item.folders)))
                 _flush(lib, ctx, batch, result, disk)
                 del inflight[k]
                 accounted.update(id(p.item) for p in batch)
