@@ -99,10 +99,12 @@ def store_paths(lib: Library) -> Callable[[str, str], str]:
     of them takes ~0.6 s before the first byte is copied). The string form is used only where
     it gives exactly what ``path_for`` gives for sample names; otherwise ``path_for`` it is."""
     root = os.fspath(lib.store.root)
+    sep = os.sep
 
     def fast(sha256: str, ext: str) -> str:
-        name = f"{sha256}.{ext}" if ext else sha256
-        return os.path.join(root, sha256[:2], sha256[2:4], name)
+        # One f-string: a fifth of os.path.join's time, and this runs before the first copy.
+        folder = f"{root}{sep}{sha256[:2]}{sep}{sha256[2:4]}{sep}{sha256}"
+        return f"{folder}.{ext}" if ext else folder
 
     def slow(sha256: str, ext: str) -> str:
         return os.fspath(lib.store.path_for(sha256, ext))
