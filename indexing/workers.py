@@ -30,6 +30,7 @@ from multiprocessing.connection import Connection, wait
 from pathlib import Path
 from typing import Any
 
+from archive.priority import lower_this_process
 from archive.progress import CancelToken
 
 DEFAULT_TARGET = "indexing.extract:extract_task"
@@ -39,9 +40,8 @@ ANALYZE_TARGET = "indexing.extract:extract_and_analyze_task"
 TIME_LIMIT = 120.0
 MEMORY_LIMIT_MB = 3072
 # Niceness added to a worker on POSIX (Windows: the below-normal priority class); see
-# ``_lower_priority``.
+# ``worker_main``.
 WORKER_NICENESS = 5
-_BELOW_NORMAL_PRIORITY_CLASS = 0x00004000
 _PRELOAD = ["indexing.extract", "indexing.extract.docx", "indexing.extract.pdf",
             "indexing.proposals", "indexing.analysis", "rjieba", "pymupdf", "lxml.etree"]
 
@@ -88,27 +88,14 @@ def _limit_memory(megabytes: int | None) -> None:
         pass
 
 
-def _lower_priority() -> None:
-    """Workers run below normal priority. The process that started them stores their results
-    and writes the index, one process against several workers: given the same priority, it gets
-    a share of a core while the workers fill the result buffer, and the run ends with it working
-    through that backlog alone. Below it, the workers use what it leaves (on a 2-core PC most
-    of both cores) and the application's own window stays responsive. Best effort."""
-    if sys.platform == "win32":  # pragma: no cover - Windows only
-        with contextlib.suppress(OSError, AttributeError):
-            import ctypes
-
-            kernel = ctypes.windll.kernel32  # type: ignore[attr-defined]
-            kernel.SetPriorityClass(kernel.GetCurrentProcess(), _BELOW_NORMAL_PRIORITY_CLASS)
-        return
-    with contextlib.suppress(OSError, AttributeError):
-        os.nice(WORKER_NICENESS)
-
-
 def worker_main(conn: Connection, target: str, memory_mb: int | None) -> None:
     """A worker's loop: receive (key, path, ext), send (key, result) back, until told to stop."""
     _limit_memory(memory_mb)
-    _lower_priority()
+    # Below the process that started it: that one stores the results and writes the index, one
+    # process against several workers; at the same priority it would get a share of a core
+    # while the workers fill the result buffer, then finish that backlog alone. The window
+    # stays responsive too.
+    lower_this_process(WORKER_NICENESS)
     func = _resolve(target)
     while True:
         try:

@@ -32,13 +32,13 @@ from typing import Any
 
 from archive.errors import Cancelled
 from archive.library import Library
+from archive.priority import lower_this_process
 from archive.progress import CancelToken
 from exporters.package.catalog import catalog_docx, catalog_rows, catalog_xlsx
 from exporters.package.forms import submission_form
 from exporters.package.html_index import index_files
 from exporters.package.layout import CATALOG_DOCX, CATALOG_XLSX, Layout
 from exporters.package.photos import photo_placements, photo_sheet
-from exporters.package.priority import lower_this_process
 from exporters.package.selection import Selection, search_texts
 from exporters.package.writer import Entry
 
@@ -241,7 +241,7 @@ def child_main(conn: Connection, root: str, url: str, period: str, unit: str | N
     """Run the check at once, then generate from the selection the parent sends."""
     from archive.db import make_engine
 
-    lower_this_process()  # the parent's copy loop comes first; see priority.py
+    lower_this_process()  # the parent's copy loop comes first; see archive/priority.py
     # A process that lives for one export: what it builds (the unpickled selection, rows, XML
     # text) has hardly a cycle and is freed by reference counting or at exit, so collections
     # would only walk it in vain (~0.5 CPU-s for 21,000 placements).

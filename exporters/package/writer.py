@@ -39,6 +39,7 @@ from pathlib import Path
 from typing import Any
 
 from archive.errors import Cancelled
+from archive.priority import lower_this_thread
 from archive.progress import CancelToken, ProgressCallback, no_progress
 from exporters.package.manifest import (
     BAG_INFO_TXT,
@@ -50,7 +51,6 @@ from exporters.package.manifest import (
     read_manifest,
 )
 from exporters.package.meter import ByteMeter
-from exporters.package.priority import lower_this_thread
 from exporters.package.volume import BackgroundFlush, drop_cache, flush_files, settle
 
 log = logging.getLogger(__name__)
@@ -434,7 +434,7 @@ class PackageWriter:
         stop = threading.Event()
 
         def verifier() -> None:
-            lower_this_thread()  # the copy loop is the critical path; see priority.py
+            lower_this_thread()  # the copy loop is the critical path; see archive/priority.py
             buf = bytearray(READ_CHUNK)
             batch: list[tuple[Entry, bool]] = []
             size = 0

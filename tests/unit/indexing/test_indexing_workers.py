@@ -68,7 +68,7 @@ def test_no_tasks_no_workers() -> None:
 @pytest.mark.skipif(not hasattr(os, "nice"), reason="POSIX niceness")
 def test_workers_run_below_the_process_that_started_them(good: Path) -> None:
     """The process writing the index must not queue behind its own workers (see
-    ``workers._lower_priority``)."""
+    ``workers.worker_main``)."""
     results = list(run_tasks([Task(1, str(good), "docx")],
                              target=fake_target("report_niceness")))
     (_task, result), = results

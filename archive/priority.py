@@ -1,10 +1,11 @@
-"""Scheduling priority for the export's side work.
+"""Scheduling priority for side work that should fill the time the critical path leaves over.
 
-The copy loop is the export's critical path: where copying is bound by the processor (a fast
-disk, the page cache), the read-back and the generating process would otherwise take turns with
-it on the same cores and stretch it out. Run below normal priority, they fill the time the copy
-leaves over (on a 2-core PC, the other core) and catch up once the copy is done. Best effort:
-where the system does not allow it, nothing changes.
+The export's copy loop and the indexing run's writer are each one thread that everything else
+waits for; where the work is bound by the processor, helpers at the same priority (the export's
+read-back and generating process, the extraction workers) take turns with it on the same cores
+and stretch it out. Run below normal priority, they use what it leaves (on a 2-core PC, the
+other core) and catch up once it waits. Best effort: where the system does not allow it,
+nothing changes.
 """
 
 from __future__ import annotations
@@ -21,8 +22,8 @@ _BELOW_NORMAL_PRIORITY_CLASS = 0x00004000
 _THREAD_PRIORITY_BELOW_NORMAL = -1
 
 
-def lower_this_process() -> None:
-    """Below normal priority for the calling process (the child generating files)."""
+def lower_this_process(niceness: int = NICENESS) -> None:
+    """Below normal priority for the calling process (a child generating files, a worker)."""
     if sys.platform == "win32":  # pragma: no cover - Windows only
         with contextlib.suppress(OSError, AttributeError):
             import ctypes
@@ -31,7 +32,7 @@ def lower_this_process() -> None:
             kernel.SetPriorityClass(kernel.GetCurrentProcess(), _BELOW_NORMAL_PRIORITY_CLASS)
         return
     with contextlib.suppress(OSError, AttributeError):
-        os.nice(NICENESS)
+        os.nice(niceness)
 
 
 def lower_this_thread() -> None:
