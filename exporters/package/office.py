@@ -44,6 +44,12 @@ _PER_DOCUMENT = ("[Content_Types].xml", "word/document.xml", "word/_rels/documen
                  "docProps/core.xml", "docProps/thumbnail.jpeg", "_rels/.rels")
 
 
+# Deflate level of the generated .docx/.xlsx: they are made while the export copies and reads
+# back gigabytes on the same cores; level 1 deflates XML about 1.5x as fast as the default 6
+# (0.4 CPU-s of deflate for 21,000 placements before), for somewhat larger files.
+FAST_DEFLATE = 1
+
+
 def xml_safe(text: Any) -> str:
     """Text without the control characters XML 1.0 (and so Word and Excel) cannot hold."""
     return _XML_ILLEGAL.sub(" ", "" if text is None else str(text))
@@ -60,7 +66,7 @@ def normalise_ooxml(data: bytes, day: dt.date,
     stamp = f"{day.isoformat()}T00:00:00Z".encode()
     src = zipfile.ZipFile(io.BytesIO(data))
     out = io.BytesIO()
-    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED, compresslevel=FAST_DEFLATE) as dst:
         for info in src.infolist():
             body = src.read(info.filename)
             if info.filename == "docProps/core.xml":
@@ -268,7 +274,7 @@ class WordDocument:
         core = _CORE_DATES.sub(lambda m: m.group(1) + stamp + m.group(3), t.core)
         buf = io.BytesIO(t.zip_bytes)
         when = _zip_date(day)
-        with zipfile.ZipFile(buf, "a", zipfile.ZIP_DEFLATED) as z:
+        with zipfile.ZipFile(buf, "a", zipfile.ZIP_DEFLATED, compresslevel=FAST_DEFLATE) as z:
             def put(name: str, data: bytes | str, method: int = zipfile.ZIP_DEFLATED) -> None:
                 entry = zipfile.ZipInfo(name, date_time=when)
                 entry.compress_type = method
