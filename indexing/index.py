@@ -60,8 +60,10 @@ CHUNK = 500
 # memory (~20 KB a document), and a few segments search about as fast as one.
 REBUILD_SEGMENT = 5000
 LOCK_TIMEOUT = 60.0
-# The smallest segment a long run writes before its end (see ``BulkUpdater.update``).
-TAIL_SEGMENT = 500
+# The smallest segment a long run writes before its end (see ``BulkUpdater.update``): each
+# segment writes every distinct term it has again (~0.5 s for a few thousand documents), so
+# smaller ones cost more than the wait they save.
+TAIL_SEGMENT = 2000
 
 
 class SearchIndexError(CivLedgerError):
@@ -383,7 +385,7 @@ class BulkUpdater:
         writer about a millisecond a document, and the last one is written after the workers
         have finished, with nothing left to overlap it: so towards the end segments are
         written as soon as they hold as many documents as are still to come (5,000, then
-        2,500, 1,250 … down to ``TAIL_SEGMENT``), each while the workers extract the rest.
+        2,500 … down to ``TAIL_SEGMENT``), each while the workers extract the rest.
         """
         if self.writer is None:
             _write_lock(self.lib).acquire()
