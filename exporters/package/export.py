@@ -222,6 +222,12 @@ def _write_package(writer: PackageWriter, sel: Selection, report: ExportReport) 
             writer.fail(report.error)
 
 
+# The selection and layout are a few hundred thousand fresh objects (rows, names, paths)
+# with hardly a cycle among them, kept until the export ends: each collection of the oldest
+# generation walks them all and finds nothing (~0.2 CPU-s before the first byte is copied,
+# more while they are pickled for the generating process). Reference counting still frees
+# everything; collections resume when the export returns.
+@paused_gc()
 def export_package(
     lib: Library,
     period: str,
@@ -245,30 +251,6 @@ def export_package(
     ``filesystem`` overrides the detected file system of the target ("vfat" = FAT32), ``today``
     the export date (both for tests).
     """
-    # The selection and layout are a few hundred thousand fresh objects (rows, names, paths)
-    # with hardly a cycle among them, kept until the export ends: each collection of the oldest
-    # generation walks them all and finds nothing (~0.2 CPU-s before the first byte is copied,
-    # more while they are pickled for the generating process). Reference counting still frees
-    # everything; collections resume when the export returns.
-    with paused_gc():
-        return _export_package(lib, period, out_dir, unit, standard, make_zip, progress, cancel,
-                               verify_device=verify_device, filesystem=filesystem, today=today)
-
-
-def _export_package(
-    lib: Library,
-    period: str,
-    out_dir: Path | str,
-    unit: str | None = None,
-    standard: str | None = None,
-    make_zip: bool = False,
-    progress: ProgressCallback = no_progress,
-    cancel: CancelToken | None = None,
-    *,
-    verify_device: bool = False,
-    filesystem: str | None = None,
-    today: dt.date | None = None,
-) -> ExportReport:
     started = time.monotonic()
     out_dir = Path(out_dir)
     check_target(lib, out_dir)
