@@ -4,11 +4,15 @@ from __future__ import annotations
 
 import argparse
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from archive.cli import CommandContext
-from exporters.package import ExportReport, export_package, verify_package
-from exporters.package.meter import human_bytes
+
+if TYPE_CHECKING:
+    from exporters.package import ExportReport
+
+# exporters.package (the writer, office files, images) is imported by the two commands below
+# when they run, not when every command of the program registers.
 
 REASONS = {"forbidden_chars": "替换了 Windows 不允许的字符", "reserved": "避开了保留设备名",
            "trailing_dots": "去掉了结尾的句点或空格", "shortened": "缩短了名称",
@@ -16,6 +20,8 @@ REASONS = {"forbidden_chars": "替换了 Windows 不允许的字符", "reserved"
 
 
 def _export_text(report: ExportReport) -> str:
+    from exporters.package.meter import human_bytes
+
     lines: list[str] = []
     if report.ok:
         how = "从U盘重新读出" if report.verified_from == "device" else "逐个读回"
@@ -52,6 +58,8 @@ def _export_text(report: ExportReport) -> str:
 
 
 def cmd_export(args: argparse.Namespace, ctx: CommandContext) -> int:
+    from exporters.package import export_package
+
     report = export_package(ctx.library(), str(args.period), Path(args.out), unit=args.unit,
                             standard=args.standard, make_zip=args.zip, progress=ctx.progress,
                             verify_device=args.verify_device)
@@ -60,6 +68,8 @@ def cmd_export(args: argparse.Namespace, ctx: CommandContext) -> int:
 
 
 def _verify_text(result: dict[str, Any]) -> str:
+    from exporters.package.meter import human_bytes
+
     if result["ok"]:
         return f"资料包完好：{result['checked']} 个文件与清单一致（{human_bytes(result['bytes'])}）。"
     lines = [f"资料包有 {len(result['problems'])} 个问题："]
@@ -68,6 +78,8 @@ def _verify_text(result: dict[str, Any]) -> str:
 
 
 def cmd_verify_package(args: argparse.Namespace, ctx: CommandContext) -> int:
+    from exporters.package import verify_package
+
     result = verify_package(Path(args.dir), progress=ctx.progress)
     ctx.emit(result, lambda: _verify_text(result))
     return 0 if result["ok"] else 1
