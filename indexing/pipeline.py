@@ -91,14 +91,17 @@ GC_THRESHOLD = 20_000
 @contextmanager
 def _sparing_gc() -> Iterator[None]:
     """Collect less often during a run, and never walk what existed before it (``gc.freeze``);
-    cycles made during the run are still collected."""
+    cycles made during the run are still collected. The threshold is given back unless
+    someone changed it meanwhile (two runs at once end in either order)."""
     threshold = gc.get_threshold()
     gc.freeze()
     gc.set_threshold(max(threshold[0], GC_THRESHOLD), *threshold[1:])
+    ours = gc.get_threshold()
     try:
         yield
     finally:
-        gc.set_threshold(*threshold)
+        if gc.get_threshold() == ours:
+            gc.set_threshold(*threshold)
         gc.unfreeze()
 
 
