@@ -12,30 +12,12 @@ from pathlib import Path
 import pytest
 
 from archive.errors import CivLedgerError
-from archive.frameworks import create_sample_framework
-from archive.importer import import_paths
 from archive.library import Library
 from archive.progress import ProgressEvent
 from exporters.package import export_package, verify_package
 from exporters.package import generation as gen
-from tests.factories import make_docx, make_jpg, make_pdf
 
 DAY = dt.date(2023, 11, 20)
-
-
-@pytest.fixture(scope="module")
-def lib(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Library]:
-    root = tmp_path_factory.mktemp("gcexport")
-    library = Library.create(root / "lib")
-    with library.session() as s:
-        create_sample_framework(s)
-    src = root / "src"
-    make_docx(src / "学习计划.docx", title="学习计划")
-    make_pdf(src / "实施方案.pdf", pages=["实施方案"])
-    make_jpg(src / "活动照片.jpg", taken=dt.datetime(2023, 4, 1, 10, 0))
-    import_paths(library, [src], "2023", standard="1.1.1.1")
-    yield library
-    library.close()
 
 
 @pytest.fixture
