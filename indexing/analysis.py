@@ -42,7 +42,8 @@ from whoosh.fields import TEXT
 from whoosh.formats import Existence, Positions
 from whoosh.system import pack_uint
 
-from indexing.fast_writer import Presence
+from indexing.fast_writer import Counted, Presence
+from indexing.term_codes import cjk_codes, code_of
 
 # CJK Unified Ideographs (+ extension A, compatibility ideographs, extensions B–F) and 〇.
 _CJK_CLASS = "\u3007\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0002fa1f"
@@ -50,6 +51,7 @@ _CJK_CLASS = "\u3007\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0002fa1f
 TOKEN_RE = re.compile(f"([{_CJK_CLASS}]+)|([^\\W_{_CJK_CLASS}]+)")
 CJK_RE = re.compile(f"[{_CJK_CLASS}]")
 CJK_RUN_RE = re.compile(f"[{_CJK_CLASS}]+")
+_NON_CJK_RUN_RE = re.compile(f"[^{_CJK_CLASS}]+")
 # The same terms as ``index_terms``, found by a few passes of the regex engine over the whole text
 # (``term_counts``): overlapping bigrams by a capturing lookahead, the letter/digit tokens and the
 # joins where they touch Chinese.
@@ -143,11 +145,25 @@ def term_set(text: str) -> set[str]:
     runs = CJK_RUN_RE.findall(folded)
     terms.update([run[0] for run in runs])
     terms.update([run[-1] for run in runs])
-    if _HAS_ALNUM_RE.search(folded):
-        terms.update([token.lower() for token in _ALNUM_RE.findall(folded)])
-        terms.update([a.lower() + b for a, b in _ALNUM_CJK_RE.findall(folded)])
-        terms.update([a + b.lower() for a, b in _CJK_ALNUM_RE.findall(folded)])
+    terms.update(_other_terms(folded))
     return terms
+
+
+def _other_terms(folded: str) -> set[str]:
+    """The ``content`` terms that are not Chinese only: letter/digit tokens and joins."""
+    if not _HAS_ALNUM_RE.search(folded):
+        return set()
+    terms = {token.lower() for token in _ALNUM_RE.findall(folded)}
+    terms.update([a.lower() + b for a, b in _ALNUM_CJK_RE.findall(folded)])
+    terms.update([a + b.lower() for a, b in _CJK_ALNUM_RE.findall(folded)])
+    return terms
+
+
+def content_terms(text: str) -> tuple[set[int], set[str]]:
+    """``term_set``, its Chinese terms as codes (``indexing.term_codes``), the rest as strings;
+    no term is in both, and a test keeps the two functions equal. About twice as fast."""
+    folded = fold(text)
+    return cjk_codes(_NON_CJK_RUN_RE.sub("\0", "\0" + folded + "\0")), _other_terms(folded)
 
 
 def text_terms(text: str) -> dict[str, Any]:
@@ -155,27 +171,32 @@ def text_terms(text: str) -> dict[str, Any]:
 
     The index's ``content`` is the document's metadata, a newline, then this text; ``words`` the
     same. A newline ends every run and token (bigrams, joins, jieba's blocks), so the terms of
-    the whole are the terms of the metadata plus these (``combine_terms``). The terms travel
-    joined into one string (pickling a dict of 2,000 strings cost more than counting them);
-    ``chars`` lets the index writer check that the text it has in the database is the one
-    counted here (the same stored file always gives the same text: a length check is enough).
+    the whole are the terms of the metadata plus these (``combine_terms``). The Chinese terms
+    travel as the bytes of their codes, the others and the words joined into one string each
+    (pickling a dict of 2,000 strings cost more than counting them); ``chars`` lets the index
+    writer check that the text it has in the database is the one counted here (the same stored
+    file always gives the same text: a length check is enough).
     """
+    codes, others = content_terms(text)
     found = Counter(words(text))
-    return {"content": "\0".join(term_set(text)), "words": "\0".join(found),
-            "word_counts": array("I", found.values()), "chars": len(text)}
+    return {"codes": array("Q", codes).tobytes(), "content": "\0".join(others),
+            "words": "\0".join(found), "word_counts": array("I", found.values()),
+            "chars": len(text)}
 
 
 def combine_terms(meta: str, terms: dict[str, Any]) -> dict[str, Any]:
     """Terms of ``meta + "\n" + text`` for the ``content`` field (which records presence: the
     text's terms and the metadata's, which may repeat some) and the ``words`` field (with
     counts), from the text's ``text_terms``."""
-    text = terms["content"].split("\0") if terms["content"] else []
-    found = dict(zip(terms["words"].split("\0") if terms["words"] else (),
-                     terms["word_counts"], strict=True))
-    get = found.get
-    for word, n in Counter(words(meta)).items():
-        found[word] = get(word, 0) + n
-    return {"content": Presence(text, term_set(meta)), "words": found}
+    codes = array("Q")
+    codes.frombytes(terms["codes"])
+    meta_codes, meta_others = content_terms(meta)
+    return {
+        "content": Presence(codes, terms["content"].split("\0") if terms["content"] else [],
+                            [*meta_codes, *meta_others]),
+        "words": Counted(terms["words"].split("\0") if terms["words"] else [],
+                         terms["word_counts"], Counter(words(meta))),
+    }
 
 
 def query_parts(text: str) -> list[tuple[str, bool]]:
@@ -283,6 +304,16 @@ class BigramField(TEXT):
     def term_counts(self, value: str) -> Counter[str]:
         """Terms with their counts, for ``indexing.fast_writer``."""
         return term_counts(value)
+
+    def presence(self, value: str) -> Presence:
+        """Terms as codes and strings, for ``indexing.fast_writer`` (a field that records
+        presence only)."""
+        codes, others = content_terms(value)
+        return Presence(list(codes), list(others))
+
+    def key_of(self, term: str) -> int | str:
+        """The key ``presence`` gives ``term`` (for postings merged in from a segment)."""
+        return code_of(term, CJK_RE)
 
     def index(self, value: Any, **kwargs: Any) -> Iterator[tuple[bytes, int, float, bytes]]:
         fmt = self.format

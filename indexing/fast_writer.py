@@ -22,8 +22,8 @@ import sys
 import zlib
 from array import array
 from collections import defaultdict, deque
-from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
 from functools import partial
 from itertools import repeat
 from operator import itemgetter, sub
@@ -36,12 +36,16 @@ from whoosh.system import pack_int, pack_ushort
 from whoosh.util.numeric import length_to_byte
 from whoosh.writing import SegmentWriter
 
+from indexing.term_codes import term_of
+
 # Postings per block. Whoosh writes 128; each block costs a pickle, a zlib call (~20 µs here,
 # most of it setting up the compressor) and its header, and a common bigram has a posting in
 # most documents: 512 a block wrote a segment ~20 % faster and ~25 % smaller on the benchmark
 # corpus. Readers take any block size (each block records its own count).
 BLOCK_LIMIT = 512
-_SWAP = sys.byteorder == "little"  # the Frequency format stores counts big-endian ("!I")
+_SWAP = sys.byteorder == "little"
+_MEM_LEVEL = 4  # zlib's hash table: 2 KB (8, the default, is 128 KB)
+_FLOAT32_EXACT = 1 << 24  # integers below this are exact as 32-bit floats  # the Frequency format stores counts big-endian ("!I")
 _SUPPORTED = (formats.Existence, formats.Frequency)
 _LOW = 0xFFFFFFFF
 _DOCNUM = (32).__rrshift__  # packed posting → document number (``p >> 32``)
@@ -52,26 +56,42 @@ _append = array.append
 @dataclass
 class Presence:
     """The terms a document has in a field that records presence only (``Existence``):
-    ``terms`` are distinct, ``more`` may repeat some of them (the few terms of the metadata
-    added to the many of a text, without building a set of the many)."""
+    ``codes`` (for a field whose type keys Chinese terms by code, ``indexing.term_codes``) and
+    ``terms`` are distinct keys, ``more`` may repeat some of them (the few terms of the
+    metadata added to the many of a text, without building a set of the many)."""
 
-    terms: list[str]
-    more: Iterable[str] = ()
+    codes: Sequence[int]
+    terms: Sequence[str] = ()
+    more: Iterable[int | str] = ()
+
+
+@dataclass
+class Counted:
+    """A document's terms of a field that counts them: distinct ``terms`` with their
+    ``counts``; ``more`` adds counts, to those terms or others (the metadata's words)."""
+
+    terms: Sequence[str]
+    counts: Sequence[int]
+    more: Mapping[str, int] = field(default_factory=dict)
 
 
 class TermPool:
-    """Postings of the segment being written: field → term → postings. A posting of a field
+    """Postings of the segment being written: field → term key → postings. A posting of a field
     that counts is one 64-bit number ``docnum << 32 | count``, of a field that records presence
     the document number alone, so that adding one is one append, done in C (``add_counts`` maps
-    over a document's terms without a Python loop)."""
+    over a document's terms without a Python loop). A term's key is the term, except in a
+    field whose type has ``key_of``: there Chinese terms are keyed by their code."""
 
     def __init__(self, schema: Any) -> None:
         self.schema = schema
-        self.fields: dict[str, defaultdict[str, array[int]]] = {}
+        self.fields: dict[str, defaultdict[int | str, array[int]]] = {}
         self.presence = {name for name in schema.names()
                          if type(schema[name].format) is formats.Existence}
+        self.key_of: dict[str, Callable[[str], int | str]] = {
+            name: schema[name].key_of for name in self.presence
+            if hasattr(schema[name], "key_of")}
 
-    def _terms(self, fieldname: str) -> defaultdict[str, array[int]]:
+    def _terms(self, fieldname: str) -> defaultdict[int | str, array[int]]:
         terms = self.fields.get(fieldname)
         if terms is None:
             code = "I" if fieldname in self.presence else "Q"
@@ -80,30 +100,64 @@ class TermPool:
 
     def add_counts(self, fieldname: str, docnum: int, counts: Mapping[str, int]) -> None:
         """One document's terms of one field, with how often each occurs."""
-        postings = map(self._terms(fieldname).__getitem__, counts.keys())
+        keys: Iterable[int | str] = counts.keys()
+        key_of = self.key_of.get(fieldname)
+        if key_of is not None:
+            keys = map(key_of, keys)
+        postings = map(self._terms(fieldname).__getitem__, keys)
         if fieldname in self.presence:
             deque(map(_append, postings, repeat(docnum)), maxlen=0)
         else:
             deque(map(_append, postings, map((docnum << 32).__or__, counts.values())),
                   maxlen=0)
 
+    def add_counted(self, fieldname: str, docnum: int, counted: Counted) -> int:
+        """One document's terms of a field that counts them; returns the sum of the counts."""
+        terms = self._terms(fieldname)
+        deque(map(_append, map(terms.__getitem__, counted.terms),
+                  map((docnum << 32).__or__, counted.counts)), maxlen=0)
+        total = sum(counted.counts)
+        high = docnum << 32
+        for term, n in counted.more.items():
+            postings = terms[term]
+            if postings and postings[-1] >> 32 == docnum:
+                postings[-1] += n
+            else:
+                postings.append(high | n)
+            total += n
+        return total
+
     def add_presence(self, fieldname: str, docnum: int, present: Presence) -> int:
         """One document's terms of a field that records presence only; returns how many
         distinct terms that was."""
+        if present.codes and fieldname not in self.key_of:
+            raise ValueError(f"{fieldname}: terms by code for a field that keys them as text")
         terms = self._terms(fieldname)
-        deque(map(_append, map(terms.__getitem__, present.terms), repeat(docnum)), maxlen=0)
-        added = len(present.terms)
-        for term in present.more:
-            postings = terms[term]
+        get = terms.__getitem__
+        deque(map(_append, map(get, present.codes), repeat(docnum)), maxlen=0)
+        deque(map(_append, map(get, present.terms), repeat(docnum)), maxlen=0)
+        added = len(present.codes) + len(present.terms)
+        for key in present.more:
+            postings = terms[key]
             if not postings or postings[-1] != docnum:
                 postings.append(docnum)
                 added += 1
         return added
 
+    def sorted_terms(self, fieldname: str) -> list[tuple[str, int | str]]:
+        """A field's terms in Whoosh's order (by their UTF-8 bytes: code point order), each
+        with its key."""
+        keys = self.fields[fieldname]
+        if fieldname in self.key_of:
+            return sorted(zip(map(term_of, keys), keys, strict=True))
+        return [(key, key) for key in sorted(keys)]  # type: ignore[misc]
+
     def add(self, item: tuple[str, bytes, int, float, bytes]) -> None:
         """One posting from a segment being merged in (``SegmentWriter.add_reader``)."""
         fieldname, tbytes, docnum, _weight, vbytes = item
-        postings = self._terms(fieldname)[tbytes.decode("utf-8")]
+        term = tbytes.decode("utf-8")
+        key_of = self.key_of.get(fieldname)
+        postings = self._terms(fieldname)[key_of(term) if key_of is not None else term]
         presence = fieldname in self.presence
         if postings and (postings[-1] if presence else postings[-1] >> 32) >= docnum:
             raise ValueError(f"merged postings out of order: {fieldname}:{tbytes!r} {docnum}")
@@ -120,9 +174,9 @@ class TermPool:
             fmt = self.schema[fieldname].format
             frequency = isinstance(fmt, formats.Frequency)
             terms = self.fields[fieldname]
-            for term in sorted(terms):
+            for term, key in self.sorted_terms(fieldname):
                 tbytes = term.encode("utf-8")
-                for packed in terms[term]:
+                for packed in terms[key]:
                     if frequency:
                         docnum, n = packed >> 32, packed & _LOW
                         yield fieldname, tbytes, docnum, n * fmt.field_boost, fmt.encode(n)
@@ -131,6 +185,19 @@ class TermPool:
 
     def cleanup(self) -> None:
         self.fields.clear()
+
+
+def _compress(data: bytes, level: int) -> bytes:
+    """``zlib.compress(data, level)`` with a window and a hash table sized to a block.
+
+    ``zlib.compress`` sets up a 32 KB window and a 128 KB hash table for every call: ~40 µs for
+    a 1 KB block here, against ~8 µs with what the block needs, for the same output size. The
+    stream is the same zlib format (its header names the window size), which
+    ``zlib.decompress`` reads as it reads any other.
+    """
+    wbits = max(9, min(15, len(data).bit_length()))
+    compressor = zlib.compressobj(level, zlib.DEFLATED, wbits, _MEM_LEVEL)
+    return compressor.compress(data) + compressor.flush()
 
 
 class _TermWriter:
@@ -172,7 +239,12 @@ class _TermWriter:
                 block_max = high * boost
                 weight_sum += sum(freqs) * boost
                 if low != high:
-                    weights: Any = tuple(map(boost.__mul__, freqs))
+                    # An array pickles as its bytes (protocol 3): a tuple of floats cost 9 bytes
+                    # a posting to pickle and compress. Whoosh makes the same kind of array
+                    # when it reads a block without weights.
+                    exact = boost.is_integer() and block_max < _FLOAT32_EXACT
+                    weights: Any = array("f" if exact else "d",
+                                         freqs if boost == 1.0 else map(boost.__mul__, freqs))
                 else:
                     weights = None if block_max == 1.0 else block_max
                 if _SWAP:
@@ -198,10 +270,10 @@ class _TermWriter:
             maxlength = max(maxlength, block_maxlen)
             maxweight = max(maxweight, block_max)
             deltas = tuple(map(sub, ids, _ZERO + ids[:-1]))
-            data = dumps((deltas, weights, values), 2)
+            data = dumps((deltas, weights, values), 3)
             comp = self.compression if len(data) >= COMPRESSION_MIN_SIZE else 0
             if comp:
-                data = zlib.compress(data, comp)
+                data = _compress(data, comp)
             head = dumps((count, ids[-1], block_max, comp, length_to_byte(block_min),
                           length_to_byte(block_maxlen)), 2)
             size = len(head) + len(data)
@@ -228,11 +300,11 @@ class FastSegmentWriter(SegmentWriter):
         kwargs.setdefault("codec", W3Codec(blocklimit=BLOCK_LIMIT))
         super().__init__(ix, **kwargs)
         for name in self.schema.names():
-            field = self.schema[name]
-            if field.indexed and (type(field.format) not in _SUPPORTED or field.vector
-                                  or field.separate_spelling()):
+            fieldobj = self.schema[name]
+            if fieldobj.indexed and (type(fieldobj.format) not in _SUPPORTED or fieldobj.vector
+                                     or fieldobj.separate_spelling()):
                 self.cancel()
-                raise TypeError(f"field {name!r} ({type(field.format).__name__}, vectors or "
+                raise TypeError(f"field {name!r} ({type(fieldobj.format).__name__}, vectors or "
                                 "spelling) is not supported by FastSegmentWriter")
         self.pool = TermPool(self.schema)
 
@@ -241,7 +313,8 @@ class FastSegmentWriter(SegmentWriter):
         counted already (``indexing.analysis.text_terms``); the field's value is then not
         analysed."""
         self._check_state()
-        given: dict[str, Mapping[str, int] | Presence] = fields.pop("_terms", None) or {}
+        given: dict[str, Mapping[str, int] | Presence | Counted] = (
+            fields.pop("_terms", None) or {})
         if any(name.startswith("_") for name in fields):
             raise ValueError("FastSegmentWriter does not support boosts or custom stored values")
         schema = self.schema
@@ -256,25 +329,32 @@ class FastSegmentWriter(SegmentWriter):
                 counts = given.get(name)
                 if value is None and counts is None:
                     continue
-                field = schema[name]
+                fieldobj = schema[name]
                 length = 0
-                if field.indexed:
+                if fieldobj.indexed:
+                    presence = type(fieldobj.format) is formats.Existence
                     if counts is None:
-                        counts = _counts(field, value)
+                        counts = _counts(fieldobj, value, presence)
                     if isinstance(counts, Presence):
-                        if type(field.format) is not formats.Existence:
+                        if not presence:
                             raise ValueError(f"{name}: terms without counts for a field that "
                                              "counts them")
-                        distinct = self.pool.add_presence(name, docnum, counts)
+                        # as Whoosh counts the length: Existence counts each term once
+                        length = self.pool.add_presence(name, docnum, counts)
+                    elif isinstance(counts, Counted):
+                        if presence:
+                            raise ValueError(f"{name}: terms with counts for a field that "
+                                             "records presence only")
+                        length = self.pool.add_counted(name, docnum, counts)
                     else:
                         self.pool.add_counts(name, docnum, counts)
-                        distinct = len(counts)
-                    if field.scorable:  # as Whoosh counts it: Existence counts each term once
-                        length = (distinct if type(field.format) is formats.Existence
-                                  else sum(counts.values()))
-                pdw.add_field(name, field, value if field.stored else None, length)
-                if field.column_type is not None and value is not None:
-                    pdw.add_column_value(name, field.column_type, field.to_column_value(value))
+                        length = len(counts) if presence else sum(counts.values())
+                    if not fieldobj.scorable:
+                        length = 0
+                pdw.add_field(name, fieldobj, value if fieldobj.stored else None, length)
+                if fieldobj.column_type is not None and value is not None:
+                    pdw.add_column_value(name, fieldobj.column_type,
+                                         fieldobj.to_column_value(value))
         except ValueError:
             pdw.cancel_doc()
             raise
@@ -307,13 +387,16 @@ class FastSegmentWriter(SegmentWriter):
                 lengths = [get(d) for d in range(doccount)]
             fw.start_field(name, fieldobj)
             writer = _TermWriter(fw, fieldobj, lengths, codec._blocklimit, codec._compression)
-            for term in sorted(terms):
-                writer.write(term.encode("utf-8"), terms[term])
+            for term, key in self.pool.sorted_terms(name):
+                writer.write(term.encode("utf-8"), terms[key])
             fw.finish_field()
 
 
-def _counts(field: Any, value: Any) -> Mapping[str, int]:
-    counter = getattr(field, "term_counts", None)
+def _counts(fieldobj: Any, value: Any, presence: bool) -> Mapping[str, int] | Presence:
+    if presence and hasattr(fieldobj, "presence"):
+        return fieldobj.presence(value)  # type: ignore[no-any-return]
+    counter = getattr(fieldobj, "term_counts", None)
     if counter is not None:
         return counter(value)  # type: ignore[no-any-return]
-    return {tbytes.decode("utf-8"): freq for tbytes, freq, _weight, _value in field.index(value)}
+    return {tbytes.decode("utf-8"): freq
+            for tbytes, freq, _weight, _value in fieldobj.index(value)}

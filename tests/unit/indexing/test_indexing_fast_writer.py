@@ -20,6 +20,7 @@ from archive.library import Library
 from indexing import index as search_index
 from indexing.analysis import (
     combine_terms,
+    content_terms,
     index_terms,
     term_counts,
     term_set,
@@ -28,6 +29,7 @@ from indexing.analysis import (
 )
 from indexing.fast_writer import FastSegmentWriter
 from indexing.index import make_schema, merge_small_segments
+from indexing.term_codes import term_of
 from indexing.pipeline import extract_pending
 from tests.factories import make_docx, make_pdf
 
@@ -176,7 +178,8 @@ def test_unsupported_fields_and_boosts_are_refused(tmp_path: Path) -> None:
 
 CJK = st.characters(min_codepoint=0x4E00, max_codepoint=0x4E30)
 MIXED = st.lists(st.one_of(st.text(CJK, min_size=1, max_size=8),
-                           st.sampled_from(["，", "\n", " ", "2023", "ＡＢ", "12号", "x", "İ"])),
+                           st.sampled_from(["，", "\n", " ", "2023", "ＡＢ", "12号", "x", "İ",
+                                            "\U00020000", "〇", "\x00", "𪚥𪚥"])),
                  min_size=0, max_size=25).map("".join)
 
 
@@ -192,9 +195,30 @@ def test_metadata_and_text_terms_add_up(meta: str, text: str) -> None:
     whole = meta + "\n" + text
     combined = combine_terms(meta, text_terms(text))
     content = combined["content"]
-    assert len(set(content.terms)) == len(content.terms)
-    assert set(content.terms) | set(content.more) == set(term_counts(whole)) == term_set(whole)
-    assert combined["words"] == dict(Counter(words(whole)))
+    keys = [*content.codes, *content.terms]
+    assert len(set(keys)) == len(keys)
+    assert {term_of(k) for k in [*keys, *content.more]} == set(term_counts(whole)) \
+        == term_set(whole)
+    counted = combined["words"]
+    got = Counter(dict(zip(counted.terms, counted.counts, strict=True)))
+    got.update(counted.more)
+    assert got == Counter(words(whole))
+
+
+@settings(max_examples=300, deadline=None)
+@given(MIXED)
+def test_chinese_terms_by_code_are_the_term_set(text: str) -> None:
+    """Codes read from the text's UTF-32 bytes name exactly the Chinese terms of ``term_set``,
+    once each (a character that starts and ends runs is one unigram), and every term's key
+    is what a merged-in posting of that term is filed under."""
+    codes, others = content_terms(text)
+    decoded = [term_of(code) for code in codes]
+    assert len(set(decoded)) == len(decoded)
+    assert set(decoded) | others == term_set(text)
+    assert not set(decoded) & others
+    field = make_schema()["content"]
+    assert all(field.key_of(term_of(code)) == code for code in codes)
+    assert all(field.key_of(term) == term for term in others)
 
 
 def test_extraction_run_indexes_what_a_rebuild_indexes(ledger: Library, tmp_path: Path,
