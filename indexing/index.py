@@ -320,13 +320,37 @@ def _writer(ix: FileIndex) -> Any:
 
 
 # -- writing ------------------------------------------------------------------------------------
-def _replace(writer: Any, ids: list[int], docs: dict[int, dict[str, Any]]) -> None:
+def _replace(writer: Any, ids: list[int], docs: dict[int, dict[str, Any]],
+             entries: dict[str, list[int]] | None = None) -> None:
     """Delete every entry of ``ids``, then add the live ones again (Whoosh's advice for
-    batches: cheaper than ``update_document``, which searches once per document)."""
+    batches: cheaper than ``update_document``, which searches once per document).
+    ``entries``: ``_entries_by_doc_id`` of the writer, when it has been read."""
     for doc_id in ids:
-        writer.delete_by_term("doc_id", str(doc_id))
+        if entries is None:
+            writer.delete_by_term("doc_id", str(doc_id))
+        else:
+            for docnum in entries.pop(str(doc_id), ()):
+                writer.delete_document(docnum)
     for fields in docs.values():
         writer.add_document(**fields)
+
+
+def _entries_by_doc_id(writer: Any) -> dict[str, list[int]]:
+    """The document numbers of the live entries in the segments a writer extends, by doc_id.
+
+    One pass over the doc_id column when a long run opens a writer (30 ms at 20,000 entries)
+    instead of a term search for each replaced document (~90 µs each).
+    """
+    out: dict[str, list[int]] = {}
+    reader = writer.reader()
+    try:
+        if reader.doc_count_all():
+            column = reader.column_reader("doc_id")
+            for docnum in reader.all_doc_ids():
+                out.setdefault(column[docnum], []).append(docnum)
+    finally:
+        reader.close()
+    return out
 
 
 def update(lib: Library, document_ids: Iterable[int],
@@ -375,6 +399,7 @@ class BulkUpdater:
         self.indexed = 0
         self.removed = 0
         self.written: set[int] = set()
+        self.entries: dict[str, list[int]] = {}
 
     def update(self, document_ids: list[int],
                analyzed: Mapping[int, dict[str, Any]] | None = None,
@@ -391,7 +416,11 @@ class BulkUpdater:
             _write_lock(self.lib).acquire()
             try:
                 self.writer = _writer(self.ix)
+                self.entries = _entries_by_doc_id(self.writer)
             except BaseException:
+                if self.writer is not None:
+                    self.writer.cancel()
+                    self.writer = None
                 _write_lock(self.lib).release()
                 raise
             self.opened = time.monotonic()
@@ -404,7 +433,7 @@ class BulkUpdater:
         for chunk in _chunks(ids):
             with self.lib.read_session() as s:
                 docs, _gone = _fields(s, chunk, analyzed)
-            _replace(self.writer, chunk, docs)
+            _replace(self.writer, chunk, docs, self.entries)
             self.indexed += len(docs)
             self.removed += len(chunk) - len(docs)
             self.pending += len(chunk)
@@ -426,6 +455,7 @@ class BulkUpdater:
             self.writer = None
             self.pending = 0
             self.written.clear()
+            self.entries = {}
             _write_lock(self.lib).release()
 
     def cancel_pending(self) -> None:
@@ -437,6 +467,7 @@ class BulkUpdater:
             self.writer = None
             self.pending = 0
             self.written.clear()
+            self.entries = {}
             _write_lock(self.lib).release()
 
 

@@ -10,6 +10,7 @@ from typing import Any
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from sqlalchemy import select
 from whoosh import index as whoosh_index
 from whoosh.codec.whoosh3 import W3Codec
 from whoosh.fields import ID, TEXT, Schema
@@ -17,6 +18,7 @@ from whoosh.qparser import QueryParser
 
 from archive.importer import import_paths
 from archive.library import Library
+from archive.models import Document
 from indexing import index as search_index
 from indexing.analysis import (
     combine_terms,
@@ -29,8 +31,8 @@ from indexing.analysis import (
 )
 from indexing.fast_writer import FastSegmentWriter
 from indexing.index import make_schema, merge_small_segments
-from indexing.term_codes import term_of
 from indexing.pipeline import extract_pending
+from indexing.term_codes import term_of
 from tests.factories import make_docx, make_pdf
 
 SYLLABLES = ("创建", "文明", "城市", "志愿", "服务", "垃圾", "分类", "社区", "东城", "街道",
@@ -322,3 +324,30 @@ def test_a_run_writes_smaller_segments_towards_its_end(ledger: Library, tmp_path
     got = _by_document(ix)
     search_index.rebuild(ledger)
     assert got == _by_document(search_index.open_index(ledger))
+
+
+def test_a_long_run_replaces_every_existing_entry_once(ledger: Library, tmp_path: Path,
+                                                       monkeypatch: pytest.MonkeyPatch) -> None:
+    """The bulk updater finds the entries it replaces by one read of the doc_id column: entries
+    spread over several segments, and entries it replaced itself before committing, leave."""
+    src = tmp_path / "src"
+    for n in range(5):
+        make_docx(src / f"{n}.docx", title=f"第{n}次志愿服务活动记录",
+                  paragraphs=[f"东城街道第{n}网格开展垃圾分类宣传"])
+    import_paths(ledger, [src], "2023", standard="1.1.5.1")
+    extract_pending(ledger)
+    before = _by_document(search_index.open_index(ledger))
+    monkeypatch.setattr(search_index, "REBUILD_SEGMENT", 2)
+    search_index.rebuild(ledger)  # segments of 2, 2 and 1 entries
+    with ledger.read_session() as s:
+        ids = sorted(s.scalars(select(Document.id)))
+    updater = search_index.BulkUpdater(ledger)
+    updater.update(ids[:3])
+    updater.update(ids[1:4])  # two of them again: committed first, then found and replaced
+    updater.update(ids[4:])
+    updater.commit()
+    ix = search_index.open_index(ledger)
+    with ix.searcher() as searcher:
+        live = sorted(int(f["doc_id"]) for f in searcher.all_stored_fields())
+    assert live == ids
+    assert _by_document(ix) == before
