@@ -10,7 +10,7 @@ import pytest
 from ix_factories import fake_target
 
 from archive.progress import CancelToken
-from indexing.workers import WORKER_NICENESS, Task, run_tasks
+from indexing.workers import SWITCH_INTERVAL, WORKER_NICENESS, Task, run_tasks
 from tests.factories import make_docx
 
 
@@ -73,3 +73,18 @@ def test_workers_run_below_the_process_that_started_them(good: Path) -> None:
                              target=fake_target("report_niceness")))
     (_task, result), = results
     assert int(result["text"]) == min(os.nice(0) + WORKER_NICENESS, 19)
+
+
+def test_the_supervisor_gets_the_gil_back_quickly_during_a_run(good: Path) -> None:
+    """While results are handed over, a thread waiting for the GIL gets it after
+    ``SWITCH_INTERVAL`` (the supervisor waits for it after each of its system calls); the
+    interpreter's own interval comes back when the run ends, also when it stops early."""
+    before = sys.getswitchinterval()
+    seen = [sys.getswitchinterval() for _task, _result in
+            run_tasks([Task(i, str(good), "docx") for i in range(3)], workers=1)]
+    assert seen and max(seen) <= SWITCH_INTERVAL < before
+    assert sys.getswitchinterval() == before
+    tasks = run_tasks([Task(i, str(good), "docx") for i in range(3)], workers=1)
+    next(tasks)
+    tasks.close()
+    assert sys.getswitchinterval() == before
