@@ -267,15 +267,20 @@ def _by_document(ix: Any) -> dict[Any, Any]:
     return out
 
 
-def test_rebuild_writes_segments_of_bounded_size(ledger: Library, tmp_path: Path,
-                                                 monkeypatch: pytest.MonkeyPatch) -> None:
+def _five_indexed_documents(ledger: Library, tmp_path: Path) -> dict[Any, Any]:
+    """Files five documents, extracts and indexes them; returns their index entries."""
     src = tmp_path / "src"
     for n in range(5):
         make_docx(src / f"{n}.docx", title=f"第{n}次志愿服务活动记录",
                   paragraphs=[f"东城街道第{n}网格开展垃圾分类宣传"])
     import_paths(ledger, [src], "2023", standard="1.1.5.1")
     extract_pending(ledger)
-    before = _by_document(search_index.open_index(ledger))
+    return _by_document(search_index.open_index(ledger))
+
+
+def test_rebuild_writes_segments_of_bounded_size(ledger: Library, tmp_path: Path,
+                                                 monkeypatch: pytest.MonkeyPatch) -> None:
+    before = _five_indexed_documents(ledger, tmp_path)
     monkeypatch.setattr(search_index, "CHUNK", 2)
     monkeypatch.setattr(search_index, "REBUILD_SEGMENT", 2)
     assert search_index.rebuild(ledger)["indexed"] == 5
@@ -330,13 +335,7 @@ def test_a_long_run_replaces_every_existing_entry_once(ledger: Library, tmp_path
                                                        monkeypatch: pytest.MonkeyPatch) -> None:
     """The bulk updater finds the entries it replaces by one read of the doc_id column: entries
     spread over several segments, and entries it replaced itself before committing, leave."""
-    src = tmp_path / "src"
-    for n in range(5):
-        make_docx(src / f"{n}.docx", title=f"第{n}次志愿服务活动记录",
-                  paragraphs=[f"东城街道第{n}网格开展垃圾分类宣传"])
-    import_paths(ledger, [src], "2023", standard="1.1.5.1")
-    extract_pending(ledger)
-    before = _by_document(search_index.open_index(ledger))
+    before = _five_indexed_documents(ledger, tmp_path)
     monkeypatch.setattr(search_index, "REBUILD_SEGMENT", 2)
     search_index.rebuild(ledger)  # segments of 2, 2 and 1 entries
     with ledger.read_session() as s:
