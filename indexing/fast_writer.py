@@ -9,9 +9,11 @@ then several calls per posting in the codec. Profiled on the benchmark corpus th
 
 Here a document's term counts go straight into per-term arrays (documents arrive in increasing
 order, so every posting list is already sorted), the terms are sorted once when the segment is
-written, and each term's blocks are built from those arrays and written with one call. The bytes
-are those ``W3PostingsWriter`` writes for the two posting formats the schema uses (``Existence``
-and ``Frequency``): readers, searchers, deletions and merges stay Whoosh's own. The module is
+written, and each term's blocks are built from those arrays and written with one call. The
+blocks have the layout ``W3PostingsWriter`` gives the two posting formats the schema uses
+(``Existence`` and ``Frequency``), cheaper to make in three ways Whoosh's reader does not see:
+weights as an array pickled with protocol 3, zlib streams set up for the block's size, 512
+postings a block. Readers, searchers, deletions and merges stay Whoosh's own. The module is
 therefore tied to the W3 codec of whoosh3 3.54 (pinned in pyproject.toml); a test writes the same
 documents with this writer and with Whoosh's and compares every posting, weight and statistic.
 """
@@ -39,16 +41,16 @@ from whoosh.writing import SegmentWriter
 
 from indexing.term_codes import term_of
 
-# Postings per block. Whoosh writes 128; each block costs a pickle, a zlib call (~20 µs here,
-# most of it setting up the compressor) and its header, and a common bigram has a posting in
-# most documents: 512 a block wrote a segment ~20 % faster and ~25 % smaller on the benchmark
-# corpus. Readers take any block size (each block records its own count).
+# Postings per block. Whoosh writes 128; each block costs a pickle, a zlib call (``_compress``)
+# and its header, and a common bigram has a posting in most documents: 512 a block wrote a
+# segment ~20 % faster and ~25 % smaller on the benchmark corpus (1,024 and 2,048: no better).
+# Readers take any block size (each block records its own count).
 BLOCK_LIMIT = 512
 # zlib level: 1 wrote segments ~8 % faster than Whoosh's 3, for an index ~5 % larger.
 COMPRESSION = 1
-_SWAP = sys.byteorder == "little"
+_SWAP = sys.byteorder == "little"  # the Frequency format stores counts big-endian ("!I")
 _MEM_LEVEL = 4  # zlib's hash table: 2 KB (8, the default, is 128 KB)
-_FLOAT32_EXACT = 1 << 24  # integers below this are exact as 32-bit floats  # the Frequency format stores counts big-endian ("!I")
+_FLOAT32_EXACT = 1 << 24  # integers below this are exact as 32-bit floats
 _SUPPORTED = (formats.Existence, formats.Frequency)
 _LOW = 0xFFFFFFFF
 _DOCNUM = (32).__rrshift__  # packed posting → document number (``p >> 32``)
