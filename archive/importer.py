@@ -9,13 +9,10 @@ at it are committed, a batch at a time. Text extraction is not done here: new fi
 
 from __future__ import annotations
 
-import contextlib
 import datetime as dt
 import errno
 import json
-import sys
 import threading
-from collections.abc import Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -44,6 +41,7 @@ from archive.models import (
     utcnow,
 )
 from archive.periods import get_period
+from archive.priority import quick_gil_handover
 from archive.progress import CancelToken, ProgressCallback, ProgressEvent, no_progress
 
 # Files per transaction: a sync of the store and a commit each.
@@ -57,7 +55,10 @@ STAGE_THREADS = 2
 CHUNK = 25
 # Batches staged ahead of the one being committed, so the stagers never wait for a commit.
 LOOKAHEAD = 2
-# Longest a stager waits for the GIL while this thread runs Python (see _quick_gil_handover).
+# Longest a stager waits for the GIL while this thread runs Python (``quick_gil_handover``):
+# a stager needs it for a few microseconds between system calls, several times per file; with
+# Python's 5 ms, filing 10,000 files, each stager was blocked about 0.49 s, with 0.2 ms 0.28 s
+# (the scheduler's count, schedstat).
 SWITCH_INTERVAL = 0.0002
 
 PHOTO_EXTS = {"jpg", "jpeg", "png", "gif", "bmp", "tif", "tiff", "heic", "webp"}
@@ -245,29 +246,11 @@ def import_paths(
     future per file costs more than copying a small file). This thread reports progress,
     polls ``cancel`` per file and commits each batch while the next ones are staged.
     """
-    with paused_gc(), _quick_gil_handover():  # paused: 200,000 objects, none in a cycle
+    with paused_gc(), quick_gil_handover(SWITCH_INTERVAL):  # paused: 200,000 objects
         try:
             return _import(lib, paths, period, standard, unit, progress, cancel)
         finally:
             lib.store.end_staging()
-
-
-@contextlib.contextmanager
-def _quick_gil_handover() -> Iterator[None]:
-    """Let a thread that waits for the GIL have it after ``SWITCH_INTERVAL`` instead of
-    Python's 5 ms. A stager needs the GIL for a few microseconds between system calls, several
-    times per file; while this thread runs Python (a batch's rows, the outcome loop) both
-    stagers waited up to 5 ms at each of those points: filing 10,000 files, each stager was
-    blocked about 0.49 s with 5 ms and 0.28 s with 0.2 ms (the scheduler's count, schedstat).
-    Restored afterwards unless someone else changed it meanwhile."""
-    before = sys.getswitchinterval()
-    sys.setswitchinterval(min(before, SWITCH_INTERVAL))
-    ours = sys.getswitchinterval()  # as Python keeps it (whole microseconds)
-    try:
-        yield
-    finally:
-        if sys.getswitchinterval() == ours:
-            sys.setswitchinterval(before)
 
 
 def _import(lib: Library, paths: list[Path], period: str, standard: str | None,

@@ -14,6 +14,7 @@ import contextlib
 import os
 import sys
 import threading
+from collections.abc import Iterator
 
 # Niceness added on POSIX (0 normal … 19 lowest): the side work gets ~1/10 of a core the copy
 # loop also wants, and all of a core it does not.
@@ -52,3 +53,20 @@ def lower_this_thread() -> None:
         with contextlib.suppress(OSError, AttributeError):
             tid = threading.get_native_id()
             os.setpriority(os.PRIO_PROCESS, tid, os.getpriority(os.PRIO_PROCESS, tid) + NICENESS)
+
+
+@contextlib.contextmanager
+def quick_gil_handover(interval: float) -> Iterator[None]:
+    """Let a thread that waits for the GIL have it after ``interval`` seconds instead of
+    Python's 5 ms, while the calling thread runs Python that helper threads wait on between
+    their system calls (the import's stagers, the extraction run's supervisor). Never raises
+    the interval; given back afterwards unless someone else changed it meanwhile (two runs
+    at once end in either order)."""
+    before = sys.getswitchinterval()
+    sys.setswitchinterval(min(before, interval))
+    ours = sys.getswitchinterval()  # as Python keeps it (whole microseconds)
+    try:
+        yield
+    finally:
+        if sys.getswitchinterval() == ours:
+            sys.setswitchinterval(before)
