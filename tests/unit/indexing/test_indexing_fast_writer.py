@@ -331,11 +331,16 @@ def test_a_run_writes_smaller_segments_towards_its_end(ledger: Library, tmp_path
     assert got == _by_document(search_index.open_index(ledger))
 
 
+# 60: the run replaces enough entries to read the doc_id column; 0: it searches for each.
+@pytest.mark.parametrize("ratio", [60, 0])
 def test_a_long_run_replaces_every_existing_entry_once(ledger: Library, tmp_path: Path,
-                                                       monkeypatch: pytest.MonkeyPatch) -> None:
-    """The bulk updater finds the entries it replaces by one read of the doc_id column: entries
-    spread over several segments, and entries it replaced itself before committing, leave."""
+                                                       monkeypatch: pytest.MonkeyPatch,
+                                                       ratio: int) -> None:
+    """The bulk updater finds the entries it replaces (by one read of the doc_id column, or
+    a search each): entries spread over several segments, and entries it replaced itself
+    before committing, leave."""
     before = _five_indexed_documents(ledger, tmp_path)
+    monkeypatch.setattr(search_index, "COLUMN_READ_RATIO", ratio)
     monkeypatch.setattr(search_index, "REBUILD_SEGMENT", 2)
     search_index.rebuild(ledger)  # segments of 2, 2 and 1 entries
     with ledger.read_session() as s:
