@@ -73,6 +73,7 @@ class SearchIndexError(CivLedgerError):
 # ``content`` records only which terms a document has: its length says nothing about relevance,
 # so BM25 does not normalise it (ranking comes from ``meta`` and ``words``, which count).
 WEIGHTING = scoring.BM25F(content_B=0.0)
+LENGTH_BLIND = ("content",)  # fields whose ranking ignores lengths (``FastSegmentWriter``)
 
 
 def make_schema() -> Schema:
@@ -314,7 +315,7 @@ def merge_small_segments(writer: Any, segments: list[Any]) -> list[Any]:
 
 def _writer(ix: FileIndex) -> Any:
     try:
-        return FastSegmentWriter(ix, timeout=LOCK_TIMEOUT)
+        return FastSegmentWriter(ix, LENGTH_BLIND, timeout=LOCK_TIMEOUT)
     except LockError:
         raise SearchIndexError("检索索引正被另一个程序更新（例如另一个创文台账窗口），请稍后重试。") from None
 
@@ -504,7 +505,7 @@ def rebuild(lib: Library, progress: ProgressCallback = no_progress,
             ids = _live_ids(lib)
             total = len(ids)
             progress(ProgressEvent(0, total, "重建检索索引"))
-            writer = FastSegmentWriter(ix)
+            writer = FastSegmentWriter(ix, LENGTH_BLIND)
             try:
                 done = in_segment = 0
                 for chunk in _chunks(ids):
@@ -519,7 +520,7 @@ def rebuild(lib: Library, progress: ProgressCallback = no_progress,
                     progress(ProgressEvent(done, total, "重建检索索引"))
                     if in_segment >= REBUILD_SEGMENT and done < total:
                         writer.commit(merge=False)  # the postings in memory go to disk
-                        writer = FastSegmentWriter(ix)
+                        writer = FastSegmentWriter(ix, LENGTH_BLIND)
                         in_segment = 0
             except BaseException:
                 writer.cancel()

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import pickle
 import random
+from array import array
 from collections import Counter
 from pathlib import Path
 from typing import Any
@@ -15,6 +17,7 @@ from whoosh import index as whoosh_index
 from whoosh.codec.whoosh3 import W3Codec
 from whoosh.fields import ID, TEXT, Schema
 from whoosh.qparser import QueryParser
+from whoosh.util.numlists import delta_decode
 
 from archive.importer import import_paths
 from archive.library import Library
@@ -29,7 +32,7 @@ from indexing.analysis import (
     text_terms,
     words,
 )
-from indexing.fast_writer import FastSegmentWriter
+from indexing.fast_writer import FastSegmentWriter, _deltas
 from indexing.index import make_schema, merge_small_segments
 from indexing.pipeline import extract_pending
 from indexing.term_codes import term_of
@@ -75,12 +78,12 @@ def _lengths(ix: Any) -> list[tuple[int, ...]]:
 
 
 def _index(path: Path, docs: list[dict[str, Any]], fast: bool, per_segment: int,
-           block_limit: int | None = None) -> Any:
+           block_limit: int | None = None, length_blind: tuple[str, ...] = ()) -> Any:
     path.mkdir()
     ix = whoosh_index.create_in(str(path), make_schema())
     codec = {"codec": W3Codec(blocklimit=block_limit)} if block_limit else {}
     for start in range(0, len(docs), per_segment):
-        writer = FastSegmentWriter(ix, **codec) if fast else ix.writer()
+        writer = FastSegmentWriter(ix, length_blind, **codec) if fast else ix.writer()
         for fields in docs[start : start + per_segment]:
             writer.add_document(**fields)
         writer.commit(merge=False)
@@ -95,17 +98,30 @@ def docs() -> list[dict[str, Any]]:
 
 # Our writer's blocks (``BLOCK_LIMIT``, and 50 so that many terms span several) against
 # Whoosh's 128: the postings read back must not depend on how they were cut into blocks.
-@pytest.mark.parametrize(("per_segment", "block_limit"), [(300, None), (70, None), (300, 50)])
+# With ``content`` length-blind (as the application writes it), its terms' length statistics
+# are bounds of Whoosh's; everything else stays the same.
+@pytest.mark.parametrize(("per_segment", "block_limit", "length_blind"),
+                         [(300, None, ()), (70, None, ()), (300, 50, ()),
+                          (70, None, search_index.LENGTH_BLIND)])
 def test_same_postings_statistics_and_lengths_as_whoosh(tmp_path: Path, docs: list[dict[str, Any]],
                                                         per_segment: int,
-                                                        block_limit: int | None) -> None:
+                                                        block_limit: int | None,
+                                                        length_blind: tuple[str, ...]) -> None:
     ours = _index(tmp_path / "ours", docs, fast=True, per_segment=per_segment,
-                  block_limit=block_limit)
+                  block_limit=block_limit, length_blind=length_blind)
     theirs = _index(tmp_path / "whoosh", docs, fast=False, per_segment=per_segment)
     got, want = _postings(ours), _postings(theirs)
     assert len(want) > 2000
     assert any(len(rows) > 128 for rows, *_stats in want.values())  # terms of several blocks
     assert any(w != 1.0 for rows, *_ in want.values() for _d, w, _v in rows)  # counts > 1
+    loose = 0
+    for (fieldname, tbytes), stats in want.items():
+        if fieldname in length_blind:
+            minlength, maxlength = got[fieldname, tbytes][3:5]
+            assert minlength <= stats[3] and maxlength >= stats[4], tbytes
+            loose += (minlength, maxlength) != tuple(stats[3:5])
+            got[fieldname, tbytes][3:5] = stats[3:5]
+    assert loose > 100 if length_blind else not loose
     assert got == want
     assert _lengths(ours) == _lengths(theirs)
     with ours.searcher() as a, theirs.searcher() as b:
@@ -176,6 +192,19 @@ def test_unsupported_fields_and_boosts_are_refused(tmp_path: Path) -> None:
         writer.add_document(doc_id="1", content="文明", _boost=2.0)
     writer.cancel()
     FastSegmentWriter(ix2).cancel()  # the lock was released
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.integers(0, 2**32 - 1), min_size=1, max_size=600, unique=True)
+       | st.lists(st.integers(0, 70_000), min_size=1, max_size=600, unique=True))
+def test_deltas_are_the_differences_whoosh_decodes(numbers: list[int]) -> None:
+    """Block deltas made from the ids' bytes at once are Whoosh's delta encoding, in 16-bit
+    items when every id fits in them, and survive pickling as the block does."""
+    ids = array("I", sorted(numbers))
+    deltas = _deltas(ids)
+    assert list(deltas) == [b - a for a, b in zip([0, *ids], ids, strict=False)]
+    assert list(delta_decode(pickle.loads(pickle.dumps(deltas, 3)))) == list(ids)
+    assert deltas.typecode == ("H" if ids[-1] < 0x10000 else "I")
 
 
 CJK = st.characters(min_codepoint=0x4E00, max_codepoint=0x4E30)
