@@ -4,13 +4,16 @@ from __future__ import annotations
 
 import pickle
 
+import rjieba
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from indexing.analysis import (
+    CJK_RUN_RE,
     BigramTokenizer,
     fold,
     index_terms,
+    is_cjk,
     query_parts,
     query_terms,
     words,
@@ -86,6 +89,19 @@ def test_words_are_multi_character_chinese() -> None:
     assert {"东城", "街道", "垃圾", "分类", "志愿"} <= set(got)
     assert all(len(w) > 1 for w in got)
     assert "300" not in got
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.sampled_from(["垃圾分类", "志愿服务", "，", "2023年", "3D打印", "卡拉OK", "\x00",
+                                 "二〇二三年", "\U00020000\U00020001", "𪚥𪚥", " ", "\n", "T恤", "İ"]),
+                max_size=12).map("".join))
+def test_words_are_jieba_words_of_the_chinese_runs(text: str) -> None:
+    """Whatever surrounds them (letters, digits, NUL, 〇, characters beyond jieba's ranges),
+    the words are CJK only, and those jieba finds in each run cut alone."""
+    got = words(text)
+    assert all(len(w) > 1 and is_cjk(w) for w in got)
+    assert got == [w for run in CJK_RUN_RE.findall(text) for w in rjieba.cut(run)
+                   if len(w) > 1 and is_cjk(w)]
 
 
 def test_tokenizer_survives_pickling() -> None:
