@@ -37,6 +37,7 @@ from typing import Any
 from whoosh import formats
 from whoosh.analysis import IDTokenizer
 from whoosh.codec.whoosh3 import COMPRESSION_MIN_SIZE, WHOOSH3_HEADER_MAGIC, W3Codec, W3TermInfo
+from whoosh.filedb.filetables import _lengths as _ENTRY_LENGTHS
 from whoosh.system import pack_int, pack_ushort
 from whoosh.util.numeric import length_to_byte
 from whoosh.writing import SegmentWriter
@@ -61,6 +62,7 @@ _ARRAY_DELTAS = 32
 _BIG_ENDIAN = sys.byteorder == "big"
 # Which 32-bit half of a packed posting ``docnum << 32 | count`` comes first in memory.
 _COUNT_HALF, _ID_HALF = (1, 0) if _BIG_ENDIAN else (0, 1)
+_LOW_BYTE = 3 if _BIG_ENDIAN else 0  # of a 32-bit number in memory
 _ZERO = array("I", (0,))
 _append = array.append
 
@@ -238,6 +240,36 @@ def _compress(data: bytes, level: int) -> bytes:
     return compressor.compress(data) + compressor.flush()
 
 
+class _TermsTable:
+    """Adds terms to the segment's terms table (Whoosh's ``OrderedHashWriter``) as its ``add``
+    does, with the file position counted instead of asked for twice a term, and each entry
+    written at once."""
+
+    def __init__(self, table: Any) -> None:
+        self.table = table
+        self.file = table.dbfile
+        self.position = self.file.tell()
+        self.hash = table.hashfn
+        self.buckets = table.buckets
+
+    def add(self, key: bytes, value: bytes) -> None:
+        table = self.table
+        if key <= table.lastkey:
+            raise ValueError(f"Keys must increase: {table.lastkey!r}..{key!r}")
+        position = self.position
+        table.index.append(position)
+        entry = _ENTRY_LENGTHS.pack(len(key), len(value)) + key + value
+        self.file.write(entry)
+        code = self.hash(key)
+        self.buckets[code & 255].append((code, position))
+        table.lastkey = key
+        self.position = position + len(entry)
+
+    def finish(self) -> None:
+        if self.position != self.file.tell():
+            raise RuntimeError("terms table position out of step with the terms written")
+
+
 class _TermWriter:
     """Writes one field's terms into the segment's postings file and terms table."""
 
@@ -245,7 +277,7 @@ class _TermWriter:
                  blocklimit: int, compression: int,
                  bounds: tuple[int | None, int] | None = None) -> None:
         self.postfile = fieldwriter._postfile
-        self.tindex = fieldwriter._tindex
+        self.tindex = _TermsTable(fieldwriter._tindex)
         self.prefix = pack_ushort(fieldwriter._fieldid)
         fmt = fieldobj.format
         self.frequency = isinstance(fmt, formats.Frequency)
@@ -262,6 +294,7 @@ class _TermWriter:
     def finish(self) -> None:
         if self.offset != self.postfile.tell():
             raise RuntimeError("postings file position out of step with the terms written")
+        self.tindex.finish()
 
     def write(self, tbytes: bytes, postings: array[int]) -> None:
         """One term: its blocks into the postings file, its statistics into the terms table."""
@@ -290,13 +323,17 @@ class _TermWriter:
                 low, high = min(freqs), max(freqs)
                 block_max = high * boost
                 weight_sum += sum(freqs) * boost
-                if low != high:
-                    # An array pickles as its bytes (protocol 3): a tuple of floats cost 9 bytes
-                    # a posting to pickle and compress. Whoosh makes the same kind of array
-                    # when it reads a block without weights.
+                if low != high and boost == 1.0 and high < 0x100:
+                    # The counts themselves, a byte each (the low byte of each little-endian
+                    # 32-bit count): a weight is only ever read as a number (tf in BM25), and
+                    # an array pickles as its bytes (protocol 3).
+                    weights: Any = array("B", freqs.tobytes()[_LOW_BYTE::4])
+                elif low != high:
+                    # As floats, the kind of array Whoosh makes when it reads a block without
+                    # weights (a tuple of floats cost 9 bytes a posting to pickle and compress).
                     exact = boost.is_integer() and block_max < _FLOAT32_EXACT
-                    weights: Any = array("f" if exact else "d",
-                                         freqs if boost == 1.0 else map(boost.__mul__, freqs))
+                    weights = array("f" if exact else "d",
+                                    freqs if boost == 1.0 else map(boost.__mul__, freqs))
                 else:
                     weights = None if block_max == 1.0 else block_max
                 if _SWAP:
