@@ -32,7 +32,7 @@ from indexing.analysis import (
     text_terms,
     words,
 )
-from indexing.fast_writer import FastSegmentWriter, _deltas
+from indexing.fast_writer import FastSegmentWriter, _deltas, _packed
 from indexing.index import make_schema, merge_small_segments
 from indexing.pipeline import extract_pending
 from indexing.term_codes import term_of
@@ -205,6 +205,13 @@ def test_deltas_are_the_differences_whoosh_decodes(numbers: list[int]) -> None:
     assert list(deltas) == [b - a for a, b in zip([0, *ids], ids, strict=False)]
     assert list(delta_decode(pickle.loads(pickle.dumps(deltas, 3)))) == list(ids)
     assert deltas.typecode == ("H" if ids[-1] < 0x10000 else "I")
+
+
+@settings(max_examples=100, deadline=None)
+@given(st.lists(st.integers(0, 2**32 - 1), max_size=300), st.integers(0, 2**32 - 1))
+def test_counts_pack_with_their_document_number(counts: list[int], docnum: int) -> None:
+    want = [docnum << 32 | n for n in counts]
+    assert list(_packed(array("I", counts), docnum)) == want == list(_packed(counts, docnum))
 
 
 CJK = st.characters(min_codepoint=0x4E00, max_codepoint=0x4E30)
