@@ -38,7 +38,7 @@ from whoosh import formats
 from whoosh.analysis import IDTokenizer
 from whoosh.codec.whoosh3 import COMPRESSION_MIN_SIZE, WHOOSH3_HEADER_MAGIC, W3Codec, W3TermInfo
 from whoosh.filedb.filetables import _lengths as _ENTRY_LENGTHS
-from whoosh.system import pack_int, pack_ushort
+from whoosh.system import pack_int, pack_long, pack_ushort
 from whoosh.util.numeric import length_to_byte
 from whoosh.writing import SegmentWriter
 
@@ -55,6 +55,7 @@ _SWAP = sys.byteorder == "little"  # the Frequency format stores counts big-endi
 _MEM_LEVEL = 4  # zlib's hash table: 2 KB (8, the default, is 128 KB)
 _FLOAT32_EXACT = 1 << 24  # integers below this are exact as 32-bit floats
 _SUPPORTED = (formats.Existence, formats.Frequency)
+_TERM_INFO = W3TermInfo._struct  # flags, weight, df, min/max length, max weight, min/max id
 _LOW = 0xFFFFFFFF
 # Blocks of at least this many postings store their deltas as an array (``_deltas``); an array
 # pickles with some 60 bytes of header, a tuple of small ints with two bytes an item.
@@ -315,6 +316,9 @@ class _TermWriter:
 
     def write(self, tbytes: bytes, postings: array[int]) -> None:
         """One term: its blocks into the postings file, its statistics into the terms table."""
+        if len(postings) == 1:
+            self._write_one(tbytes, postings[0])
+            return
         info = W3TermInfo()
         start = self.offset
         chunks = [WHOOSH3_HEADER_MAGIC]
@@ -399,6 +403,37 @@ class _TermWriter:
         info._maxid = postings[-1] >> 32 if self.frequency else postings[-1]
         info.set_extent(start, len(written))
         self.tindex.add(self.prefix + tbytes, info.to_bytes())
+
+    def _write_one(self, tbytes: bytes, posting: int) -> None:
+        """A term of one posting (two in five terms: a document's id, its rare words and
+        numbers): ``write`` without arrays or a term-info object, the same bytes."""
+        if self.frequency:
+            docnum, count = posting >> 32, posting & _LOW
+            weight = count * self.boost
+            values: bytes | None = count.to_bytes(4, "big")
+        else:
+            docnum, weight, values = posting, self.boost, None
+        if self.lengths is not None:
+            length = self.lengths[docnum]
+            minlength, maxlength = length or None, length
+        elif self.bounds is not None:
+            minlength, maxlength = self.bounds
+        else:
+            minlength, maxlength = None, 0
+        data = dumps(((docnum,), None if weight == 1.0 else weight, values), 3)
+        comp = self.compression if len(data) >= COMPRESSION_MIN_SIZE else 0
+        if comp:  # pragma: no cover - one posting pickles to fewer bytes than that
+            data = _compress(data, comp)
+        head = dumps((1, docnum, weight, comp, length_to_byte(minlength),
+                      length_to_byte(maxlength)), 2)
+        written = b"".join((WHOOSH3_HEADER_MAGIC, pack_int(-len(head) - len(data)), head, data))
+        self.postfile.write(written)
+        start = self.offset
+        self.offset += len(written)
+        # W3TermInfo.to_bytes of these statistics
+        info = _TERM_INFO.pack(False, weight, 1, length_to_byte(minlength),
+                               length_to_byte(maxlength), weight, docnum, docnum)
+        self.tindex.add(self.prefix + tbytes, info + pack_long(start) + pack_int(len(written)))
 
 
 class FastSegmentWriter(SegmentWriter):
