@@ -12,6 +12,7 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 os.environ.pop("CIVLEDGER_DB_URL", None)
 
 from archive.library import Library  # noqa: E402
+from tests.factories import with_sample_framework
 
 # A PostgreSQL server to run the archive suite against, e.g.
 # postgresql+psycopg://postgres@127.0.0.1:5432/civledger_test (set by .ci/run).
@@ -60,8 +61,4 @@ def any_library(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Libr
 @pytest.fixture
 def sample_library(library: Library) -> Library:
     """A SQLite library with the sample framework."""
-    from archive.frameworks import create_sample_framework
-
-    with library.session() as s:
-        create_sample_framework(s)
-    return library
+    return with_sample_framework(library)

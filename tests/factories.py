@@ -6,6 +6,10 @@ import datetime as dt
 import io
 import zipfile
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from archive.library import Library
 
 
 def make_docx(
@@ -173,3 +177,12 @@ def make_awkward_evidence(root: Path) -> Path:
     make_pdf(b / "宣讲活动记录.pdf", pages=["宣讲活动记录"])
     make_pdf(root / "loose" / "扫描件0001.pdf", pages=["未整理的扫描件"])
     return root
+
+
+def with_sample_framework(library: Library) -> Library:
+    """``library`` with the sample evaluation framework in it (the tree most tests file into)."""
+    from archive.frameworks import create_sample_framework
+
+    with library.session() as s:
+        create_sample_framework(s)
+    return library

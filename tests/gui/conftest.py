@@ -12,7 +12,7 @@ from PySide6.QtCore import QSettings
 
 from archive.importer import import_paths
 from archive.library import Library
-from tests.factories import make_docx, make_jpg, make_pdf
+from tests.factories import make_docx, make_jpg, make_pdf, with_sample_framework
 
 
 @pytest.fixture(autouse=True)
@@ -62,12 +62,8 @@ def evidence_folder(root: Path) -> Path:
 @pytest.fixture(scope="session")
 def filed_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """Built once: the sample framework with five documents of 2023 (four filed, one not)."""
-    from archive.frameworks import create_sample_framework
-
     root = tmp_path_factory.mktemp("template")
-    lib = Library.create(root / "lib")
-    with lib.session() as s:
-        create_sample_framework(s)
+    lib = with_sample_framework(Library.create(root / "lib"))
     result = import_paths(lib, [evidence_folder(root / "收集")], "2023")
     assert len(result.filed) == 4 and len(result.unassigned) == 1
     lib.close()

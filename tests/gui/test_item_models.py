@@ -37,6 +37,7 @@ from gui.itemmodels.trash import TrashModel
 from gui.queries.documents import DocumentScope, document_ids, period_choices
 from gui.queries.status import node_statuses
 from gui.queries.tree import document_counts, indicator_nodes
+from tests.factories import with_sample_framework
 
 
 def _period_id(lib: Library, label: str = "2023") -> int:
@@ -107,12 +108,8 @@ def test_document_counts_count_a_document_once_per_subtree(filed_library: Librar
 @pytest.fixture(scope="module")
 def many_documents(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Library]:
     """Enough documents to need several pages and fetches (batch sizes are lowered); read only."""
-    from archive.frameworks import create_sample_framework
-
     root = tmp_path_factory.mktemp("many")
-    lib = Library.create(root / "lib")
-    with lib.session() as s:
-        create_sample_framework(s)
+    lib = with_sample_framework(Library.create(root / "lib"))
     folder = root / "多" / "1.1.1.1 学习"
     folder.mkdir(parents=True)
     for i in range(60):

@@ -15,12 +15,11 @@ import pytest
 from sqlalchemy import update
 
 from archive.documents import update_document
-from archive.frameworks import create_sample_framework
 from archive.importer import import_paths
 from archive.library import Library
 from archive.models import Document, File
 from exporters.package import export_package
-from tests.factories import make_docx, make_jpg, make_pdf
+from tests.factories import make_docx, make_jpg, make_pdf, with_sample_framework
 
 CHROMIUM = "/usr/bin/chromium"
 ONLY_IN_TEXT = "网格员入户走访一千二百户"
@@ -31,9 +30,7 @@ pytestmark = pytest.mark.skipif(not Path(CHROMIUM).exists(),
 @pytest.fixture(scope="module")
 def package(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
     root = tmp_path_factory.mktemp("browser")
-    lib = Library.create(root / "lib")
-    with lib.session() as s:
-        create_sample_framework(s)
+    lib = with_sample_framework(Library.create(root / "lib"))
     lib.set_setting("organisation", "清源区文明办")
     src = root / "src"
     make_docx(src / "a" / "理论学习计划.docx", title="理论学习计划")

@@ -13,11 +13,10 @@ from archive import documents as docs
 from archive import trash
 from archive.cli import table
 from archive.commands import wide_table
-from archive.frameworks import create_sample_framework
 from archive.importer import import_paths
 from archive.library import Library
 from main import main
-from tests.factories import make_docx, make_pdf
+from tests.factories import make_docx, make_pdf, with_sample_framework
 
 AWKWARD_TITLE = '引号"反斜杠\\制表\t换行\n😀 “全角”'
 
@@ -27,8 +26,7 @@ def listed(any_library: Library, tmp_path: Path) -> dict[str, Any]:
     """Documents in two periods, one linked to two standards against code order, one with
     an awkward title and a date, one with a unit, one in the trash."""
     lib = any_library
-    with lib.session() as s:
-        create_sample_framework(s)
+    with_sample_framework(lib)
     src = tmp_path / "in"
     make_docx(src / "05 我们的节日" / "方案.docx", title="活动方案")
     make_pdf(src / "1.1.4.1 道德模范" / "通知.pdf", ["评选通知"])

@@ -12,17 +12,15 @@ from archive import documents as docs
 from archive import trash
 from archive.errors import CivLedgerError
 from archive.fixity import verify_library
-from archive.frameworks import create_sample_framework
 from archive.importer import import_paths
 from archive.library import Library
 from archive.models import AuditEntry, Document, File, Requirement
-from tests.factories import make_docx, make_pdf
+from tests.factories import make_docx, make_pdf, with_sample_framework
 
 
 @pytest.fixture
 def lib(any_library: Library, tmp_path: Path) -> Library:
-    with any_library.session() as s:
-        create_sample_framework(s)
+    with_sample_framework(any_library)
     make_docx(tmp_path / "in" / "05 我们的节日" / "方案.docx", title="活动方案")
     make_pdf(tmp_path / "in" / "05 我们的节日" / "总结.pdf", ["活动总结"])
     import_paths(any_library, [tmp_path / "in"], "2023")

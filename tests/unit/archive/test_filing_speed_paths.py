@@ -15,17 +15,15 @@ from sqlalchemy import select
 import archive.importer as importer
 from archive.filestore import FileStore
 from archive.fixity import verify_library
-from archive.frameworks import create_sample_framework
 from archive.importer import _batch_bounds, _sql_literal, import_paths
 from archive.library import Library
 from archive.models import AuditEntry, Document, File
+from tests.factories import with_sample_framework
 
 
 @pytest.fixture
 def lib(any_library: Library) -> Library:
-    with any_library.session() as s:
-        create_sample_framework(s)
-    return any_library
+    return with_sample_framework(any_library)
 
 
 @pytest.mark.parametrize("total", [0, 1, 499, 500, 501, 749, 750, 874, 875, 1000, 10_000, 12_345])

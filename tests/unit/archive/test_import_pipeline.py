@@ -14,19 +14,16 @@ from sqlalchemy import func, select
 import archive.filestore as filestore
 import archive.importer as importer
 from archive.fixity import verify_library
-from archive.frameworks import create_sample_framework
 from archive.importer import import_paths
 from archive.library import Library
 from archive.models import AuditEntry, Document, DocumentStandard, File
 from archive.progress import ProgressEvent
-from tests.factories import make_docx, make_zip
+from tests.factories import make_docx, make_zip, with_sample_framework
 
 
 @pytest.fixture
 def lib(any_library: Library) -> Library:
-    with any_library.session() as s:
-        create_sample_framework(s)
-    return any_library
+    return with_sample_framework(any_library)
 
 
 def _mixed_folder(root: Path) -> dict[str, bytes]:
@@ -89,8 +86,7 @@ def test_content_is_synced_before_renames_and_renames_before_rows(
 ) -> None:
     """The Safety order: content durable under its temporary name, renamed, the renames
     durable, and only then the rows committed."""
-    with library.session() as s:
-        create_sample_framework(s)
+    with_sample_framework(library)
     for i in range(4):
         (tmp_path / "in").mkdir(exist_ok=True)
         (tmp_path / "in" / f"{i}.txt").write_text(f"第{i}份", "utf-8")

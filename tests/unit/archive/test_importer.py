@@ -12,19 +12,24 @@ from sqlalchemy import func, select
 
 from archive.documents import list_documents, standard_by_code
 from archive.errors import NotFoundError
-from archive.frameworks import create_sample_framework
 from archive.importer import import_paths
 from archive.library import Library
 from archive.models import AuditEntry, Document, DocumentStandard, File
 from archive.progress import CancelToken, ProgressEvent
-from tests.factories import jpeg_bytes, make_docx, make_jpg, make_pdf, make_xlsx, make_zip
+from tests.factories import (
+    jpeg_bytes,
+    make_docx,
+    make_jpg,
+    make_pdf,
+    make_xlsx,
+    make_zip,
+    with_sample_framework,
+)
 
 
 @pytest.fixture
 def lib(any_library: Library) -> Library:
-    with any_library.session() as s:
-        create_sample_framework(s)
-    return any_library
+    return with_sample_framework(any_library)
 
 
 def _ledger(tmp_path: Path) -> Path:

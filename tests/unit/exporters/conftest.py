@@ -7,18 +7,15 @@ from collections.abc import Iterator
 
 import pytest
 
-from archive.frameworks import create_sample_framework
 from archive.importer import import_paths
 from archive.library import Library
-from tests.factories import make_docx, make_jpg, make_pdf
+from tests.factories import make_docx, make_jpg, make_pdf, with_sample_framework
 
 
 @pytest.fixture(scope="module")
 def lib(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Library]:
     root = tmp_path_factory.mktemp("ledger")
-    library = Library.create(root / "lib")
-    with library.session() as s:
-        create_sample_framework(s)
+    library = with_sample_framework(Library.create(root / "lib"))
     library.set_setting("organisation", "清源区文明办")
     src = root / "src"
     make_docx(src / "a" / "学习计划.docx", title="学习计划")

@@ -26,7 +26,7 @@ from exporters.package.catalog import HEADERS
 from exporters.package.manifest import INCOMPLETE_MARKER, TAG_FILES, parse_bag_info, read_manifest
 from exporters.package.names import PATH_BUDGET, utf16_len, windows_problem
 from exporters.package.report import ExportReport
-from tests.factories import AWKWARD_LONG_TITLE, make_awkward_evidence
+from tests.factories import AWKWARD_LONG_TITLE, make_awkward_evidence, with_sample_framework
 
 DAY = dt.date(2023, 11, 20)
 ORG = "清源区文明办"
@@ -43,11 +43,7 @@ class Ledger:
 
 def build_ledger(root: Path) -> Ledger:
     """A sample-framework library holding the awkward evidence of ``tests.factories``."""
-    from archive.frameworks import create_sample_framework
-
-    lib = Library.create(root / "lib")
-    with lib.session() as s:
-        create_sample_framework(s)
+    lib = with_sample_framework(Library.create(root / "lib"))
     lib.set_setting("organisation", ORG)
     src = make_awkward_evidence(root / "evidence")
     ids: dict[str, int] = {}

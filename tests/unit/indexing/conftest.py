@@ -7,9 +7,9 @@ from collections.abc import Iterator
 import pytest
 from ix_corpus import Corpus, build_corpus
 
-from archive.frameworks import create_sample_framework
 from archive.library import Library
 from indexing import index as search_index
+from tests.factories import with_sample_framework
 
 
 @pytest.fixture(scope="module")
@@ -23,7 +23,6 @@ def corpus(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Corpus]:
 @pytest.fixture
 def ledger(library: Library) -> Iterator[Library]:
     """An empty library with the sample framework whose index is closed afterwards."""
-    with library.session() as s:
-        create_sample_framework(s)
+    with_sample_framework(library)
     yield library
     search_index.close(library)

@@ -8,10 +8,9 @@ from pathlib import Path
 
 from ix_factories import chinese_text
 
-from archive.frameworks import create_sample_framework
 from archive.importer import import_paths
 from archive.library import Library
-from tests.factories import make_docx, make_jpg, make_pdf, make_xlsx
+from tests.factories import make_docx, make_jpg, make_pdf, make_xlsx, with_sample_framework
 
 
 @dataclass
@@ -29,9 +28,7 @@ def _file(lib: Library, path: Path, period: str, standard: str | None, unit: str
 
 def build_corpus(root: Path) -> Corpus:
     """A small ledger with known strings in known places (see test_indexing_search.py)."""
-    lib = Library.create(root / "lib")
-    with lib.session() as s:
-        create_sample_framework(s)
+    lib = with_sample_framework(Library.create(root / "lib"))
     src = root / "src"
     c = Corpus(lib)
     c.ids["summary"] = _file(lib, make_docx(
