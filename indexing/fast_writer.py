@@ -25,7 +25,7 @@ from __future__ import annotations
 import sys
 import zlib
 from array import array
-from collections import defaultdict, deque
+from collections import Counter, defaultdict, deque
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import partial
@@ -35,7 +35,7 @@ from pickle import dumps
 from typing import Any
 
 from whoosh import formats
-from whoosh.analysis import IDTokenizer
+from whoosh.analysis import IDTokenizer, RegexTokenizer
 from whoosh.codec.whoosh3 import COMPRESSION_MIN_SIZE, WHOOSH3_HEADER_MAGIC, W3Codec, W3TermInfo
 from whoosh.filedb.filetables import _lengths as _ENTRY_LENGTHS
 from whoosh.system import pack_int, pack_long, pack_ushort
@@ -125,6 +125,12 @@ class TermPool:
         else:
             deque(map(_append, postings, map((docnum << 32).__or__, counts.values())),
                   maxlen=0)
+
+    def add_term(self, fieldname: str, docnum: int, term: str) -> None:
+        """A document's one term in a field (an ID field's value), once."""
+        key_of = self.key_of.get(fieldname)
+        postings = self._terms(fieldname)[key_of(term) if key_of is not None else term]
+        postings.append(docnum if fieldname in self.presence else docnum << 32 | 1)
 
     def add_counted(self, fieldname: str, docnum: int, counted: Counted) -> int:
         """One document's terms of a field that counts them; returns the sum of the counts."""
@@ -488,22 +494,12 @@ class FastSegmentWriter(SegmentWriter):
                 length = 0
                 if fieldobj.indexed:
                     presence = type(fieldobj.format) is formats.Existence
-                    if counts is None:
-                        counts = _counts(fieldobj, value, presence)
-                    if isinstance(counts, Presence):
-                        if not presence:
-                            raise ValueError(f"{name}: terms without counts for a field that "
-                                             "counts them")
-                        # as Whoosh counts the length: Existence counts each term once
-                        length = self.pool.add_presence(name, docnum, counts)
-                    elif isinstance(counts, Counted):
-                        if presence:
-                            raise ValueError(f"{name}: terms with counts for a field that "
-                                             "records presence only")
-                        length = self.pool.add_counted(name, docnum, counts)
+                    if counts is None and type(getattr(fieldobj, "analyzer", None)) is IDTokenizer:
+                        # the value is the one term (Whoosh's analysis: 20 µs)
+                        self.pool.add_term(name, docnum, value)
+                        length = 1
                     else:
-                        self.pool.add_counts(name, docnum, counts)
-                        length = len(counts) if presence else sum(counts.values())
+                        length = self._add_terms(name, docnum, fieldobj, value, counts, presence)
                     if not fieldobj.scorable:
                         length = 0
                 pdw.add_field(name, fieldobj, value if fieldobj.stored else None, length)
@@ -516,6 +512,24 @@ class FastSegmentWriter(SegmentWriter):
         pdw.finish_doc()
         self._added = True
         self.docnum += 1
+
+    def _add_terms(self, name: str, docnum: int, fieldobj: Any, value: Any,
+                   counts: Mapping[str, int] | Presence | Counted | None, presence: bool) -> int:
+        """A document's terms of one field into the pool; returns the field's length."""
+        if counts is None:
+            counts = _counts(fieldobj, value, presence)
+        if isinstance(counts, Presence):
+            if not presence:
+                raise ValueError(f"{name}: terms without counts for a field that counts them")
+            # as Whoosh counts the length: Existence counts each term once
+            return self.pool.add_presence(name, docnum, counts)
+        if isinstance(counts, Counted):
+            if presence:
+                raise ValueError(f"{name}: terms with counts for a field that records presence "
+                                 "only")
+            return self.pool.add_counted(name, docnum, counts)
+        self.pool.add_counts(name, docnum, counts)
+        return len(counts) if presence else sum(counts.values())
 
     def _flush_segment(self) -> None:
         self.perdocwriter.close()
@@ -554,8 +568,10 @@ class FastSegmentWriter(SegmentWriter):
 
 
 def _counts(fieldobj: Any, value: Any, presence: bool) -> Mapping[str, int] | Presence:
-    if type(getattr(fieldobj, "analyzer", None)) is IDTokenizer:
-        return {value: 1}  # an ID field's value is its one term (Whoosh's analysis: 20 µs)
+    analyzer = getattr(fieldobj, "analyzer", None)
+    if type(analyzer) is RegexTokenizer and not analyzer.gaps:
+        # a KEYWORD field's tokens are the expression's matches (Whoosh's analysis: 6 µs)
+        return Counter(analyzer.expression.findall(value))
     if presence and hasattr(fieldobj, "presence"):
         return fieldobj.presence(value)  # type: ignore[no-any-return]
     counter = getattr(fieldobj, "term_counts", None)
