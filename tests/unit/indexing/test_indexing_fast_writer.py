@@ -32,7 +32,7 @@ from indexing.analysis import (
     text_terms,
     words,
 )
-from indexing.fast_writer import FastSegmentWriter, _deltas, _packed
+from indexing.fast_writer import FastSegmentWriter, _ByteDeltas, _deltas, _packed
 from indexing.index import make_schema, merge_small_segments
 from indexing.pipeline import extract_pending
 from indexing.term_codes import term_of
@@ -205,6 +205,25 @@ def test_deltas_are_the_differences_whoosh_decodes(numbers: list[int]) -> None:
     assert list(deltas) == [b - a for a, b in zip([0, *ids], ids, strict=False)]
     assert list(delta_decode(pickle.loads(pickle.dumps(deltas, 3)))) == list(ids)
     assert deltas.typecode == ("H" if ids[-1] < 0x10000 else "I")
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.integers(0, 65_000), st.lists(st.integers(1, 300), min_size=31, max_size=511))
+def test_presence_blocks_of_small_gaps_pickle_a_byte_a_delta(first: int, gaps: list[int]) -> None:
+    """A block whose gaps fit in a byte pickles as ``chain((first,), bytes)``, which Whoosh's
+    reader delta-decodes to the same ids; a gap of 256 or more keeps the array."""
+    ids = array("I", [first])
+    for gap in gaps:
+        ids.append(ids[-1] + gap)
+    deltas = _deltas(ids)
+    packed = _ByteDeltas.of(deltas) if ids[-1] < 0x10000 else None
+    if ids[-1] >= 0x10000 or max(gaps) >= 256:
+        assert packed is None
+        return
+    assert packed is not None
+    data = pickle.dumps((packed, None, None), 3)
+    assert len(data) < len(gaps) + 60  # a byte a delta, and the pickle's few names
+    assert list(delta_decode(pickle.loads(data)[0])) == list(ids)
 
 
 @settings(max_examples=100, deadline=None)
