@@ -273,10 +273,13 @@ class _ByteDeltas:
 
     @classmethod
     def of(cls, deltas: array[int]) -> _ByteDeltas | None:
-        rest = deltas[1:]
-        if deltas.typecode != "H" or max(rest) >= 0x100:
+        if deltas.typecode != "H":
             return None
-        return cls(deltas[0], rest.tobytes()[_LOW_BYTE_16::2])
+        raw = deltas.tobytes()
+        high = raw[3 - _LOW_BYTE_16 :: 2]  # the high bytes of the deltas after the first
+        if high.count(0) != len(high):
+            return None
+        return cls(deltas[0], raw[2 + _LOW_BYTE_16 :: 2])
 
     def __reduce__(self) -> tuple[Any, ...]:
         return chain, ((self.first,), self.rest)
