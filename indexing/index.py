@@ -17,7 +17,7 @@ where they are and ``INDEX_FORMAT`` changes whenever the schema or the analyzer 
 Each live document is one index entry: its metadata typed or proposed (题名, 文号, 责任者,
 caption, remarks, file name) and the file's text (``content``, which alone decides whether a
 document is a candidate), the metadata again (``meta``, weighing more in the ranking), jieba
-words of both (``words``), and filter fields (period, unit, standards, file type). ``stamp``
+words of both (``words``; of a long text, its beginning's), and filter fields (period, unit, standards, file type). ``stamp``
 records what the entry was made from, so ``reconcile`` can find entries a crash left stale.
 
 Entries are written by ``indexing.fast_writer.FastSegmentWriter`` (Whoosh's format, written a
@@ -34,6 +34,7 @@ import shutil
 import threading
 import time
 import warnings
+from collections import Counter
 from collections.abc import Iterable, Iterator, Mapping
 from pathlib import Path
 from typing import Any
@@ -50,7 +51,7 @@ from archive.errors import Cancelled, CivLedgerError
 from archive.library import Library
 from archive.models import Document, DocumentStandard, File
 from archive.progress import CancelToken, ProgressCallback, ProgressEvent, no_progress
-from indexing.analysis import BigramField, WordField, combine_terms
+from indexing.analysis import BigramField, WordField, combine_terms, text_words, words
 from indexing.fast_writer import FastSegmentWriter
 
 INDEX_FORMAT = 5
@@ -279,8 +280,11 @@ def _fields(session: Session, ids: list[int], analyzed: Mapping[int, dict[str, A
 
 
 def _set_text(fields: dict[str, Any], meta: str, text: str | None) -> None:
-    # content holds the metadata too: one field decides whether a document is a candidate
-    fields["content"] = fields["words"] = meta + "\n" + (text or "")
+    # content holds the metadata too: one field decides whether a document is a candidate;
+    # words are the metadata's and the text's beginning's (``analysis.text_words``), as the
+    # extraction workers count them
+    fields["content"] = meta + "\n" + (text or "")
+    fields["_terms"] = {"words": Counter(words(meta)) + Counter(text_words(text or ""))}
 
 
 # Segments below this many documents are merged once there are enough of them. Whoosh's own

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pickle
+from collections import Counter
 
 import rjieba
 from hypothesis import given, settings
@@ -10,12 +11,15 @@ from hypothesis import strategies as st
 
 from indexing.analysis import (
     CJK_RUN_RE,
+    WORDS_SPAN,
     BigramTokenizer,
     fold,
     index_terms,
     is_cjk,
     query_parts,
     query_terms,
+    text_terms,
+    text_words,
     words,
 )
 from indexing.query import word_pattern
@@ -107,3 +111,26 @@ def test_words_are_jieba_words_of_the_chinese_runs(text: str) -> None:
 def test_tokenizer_survives_pickling() -> None:
     tok = pickle.loads(pickle.dumps(BigramTokenizer()))
     assert [t.text for t in tok("文明城市", mode="query")] == ["文明", "明城", "城市"]
+
+
+def test_a_long_texts_words_are_those_of_its_beginning() -> None:
+    """The ``words`` of a text longer than ``WORDS_SPAN`` characters of Chinese are jieba's
+    words up to the end of the clause the limit falls in; every string of the rest is still
+    found through the bigrams, and the workers count the same words."""
+    clause = "创建文明城市工作扎实推进"
+    before = "，".join([clause] * ((WORDS_SPAN - 10) // (len(clause) + 1)))
+    # the run the limit falls in, and one after the limit
+    straddling, after = "垃圾分类宣传活动" * 3, "东风社区楼道整治"
+    text = f"{before}，{straddling}。{after}。" + "，".join([clause] * 50)
+    start = len("\0" + before.replace("，", "\0") + "\0")  # in the runs (a separator each)
+    assert start < WORDS_SPAN < start + len(straddling)
+    got = text_words(text)
+    assert {"垃圾", "分类", "宣传", "活动"} <= set(got) or "垃圾分类" in got
+    assert not {"东风", "社区", "楼道", "整治"} & set(got)
+    assert got == words(f"{before}，{straddling}")
+    assert _found(text, "东风社区楼道") and _found(text, "楼道整治")
+    terms = text_terms(text)
+    assert dict(zip(terms["words"].split("\0"), terms["word_counts"], strict=True)) == \
+        dict(Counter(got))
+    short = "垃圾分类，东风社区楼道整治"
+    assert text_words(short) == words(short)

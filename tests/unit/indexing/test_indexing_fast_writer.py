@@ -292,13 +292,19 @@ def test_extraction_run_indexes_what_a_rebuild_indexes(ledger: Library, tmp_path
               paragraphs=["开展垃圾分类志愿服务活动，参与群众300人次。"] * 3)
     make_pdf(src / "总结.pdf", ["2023年文明城市创建工作总结", "背街小巷改造提升12条，整治环境"])
     make_docx(src / "空.docx", title="")
+    # longer than the words' span: the clause at its end is in content, not in words
+    make_docx(src / "长文.docx", title="创建工作年度报告",
+              paragraphs=["创建文明城市工作扎实推进，" * 40] * 5 + ["东风社区楼道整治"])
     import_paths(ledger, [src], "2023", standard="1.1.5.1")
-    assert extract_pending(ledger)["indexed"] == 3
-    assert len(combined) == 3  # every file came with the terms of its text counted
+    assert extract_pending(ledger)["indexed"] == 4
+    assert len(combined) == 4  # every file came with the terms of its text counted
     after_run = _by_document(search_index.open_index(ledger))
     search_index.rebuild(ledger)
     rebuilt = _by_document(search_index.open_index(ledger))
     assert {key[0] for key in after_run if key != "lengths"} >= {"content", "meta", "words"}
+    assert ("content", "楼道".encode()) in after_run
+    assert ("words", "楼道".encode()) not in after_run
+    assert ("words", "扎实".encode()) in after_run
     assert after_run == rebuilt
 
 
