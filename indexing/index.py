@@ -17,8 +17,9 @@ where they are and ``INDEX_FORMAT`` changes whenever the schema or the analyzer 
 Each live document is one index entry: its metadata typed or proposed (题名, 文号, 责任者,
 caption, remarks, file name) and the file's text (``content``, which alone decides whether a
 document is a candidate), the metadata again (``meta``, weighing more in the ranking), jieba
-words of both (``words``; of a long text, its beginning's), and filter fields (period, unit, standards, file type). ``stamp``
-records what the entry was made from, so ``reconcile`` can find entries a crash left stale.
+words of both (``words``; of a long text, those of its beginning), and filter fields (period,
+unit, standards, file type). ``stamp`` records what the entry was made from, so ``reconcile``
+can find entries a crash left stale.
 
 Entries are written by ``indexing.fast_writer.FastSegmentWriter`` (Whoosh's format, written a
 term at a time instead of a posting at a time); during an extraction run the workers count the
