@@ -383,7 +383,12 @@ class BigramField(TEXT):
 
 
 class WordField(TEXT):
-    """The ``words`` field: jieba words with their frequencies, no positions (ranking only)."""
+    """The ``words`` field: jieba words with their frequencies, no positions (ranking only).
+
+    A value given as a string is segmented whole (Whoosh's own writer, the tests comparing
+    with it). The application never does that: it gives the field's counts ready made, the
+    metadata's words plus ``text_words`` of the text (its beginning only), so that the
+    metadata and the text need not be told apart in one string here."""
 
     def __init__(self, field_boost: float = 1.0) -> None:
         super().__init__(analyzer=WordTokenizer(), phrase=False, field_boost=field_boost)
